@@ -1,2 +1,4 @@
-#include <cstdio>
-int main() { std::puts("accurate: not wired yet"); return 0; }
+// The accurate executable: everything happens in app::run (core/src/app/app.cpp).
+#include "app/app.hpp"
+
+int main(int argc, char** argv) { return accurate::app::run(argc, argv); }

@@ -37,3 +37,6 @@ std::unique_ptr<sdk::HttpClient> makeHttpClient(ShardHttp& shard, const std::str
 void closeAll(ShardHttp& shard);
 
 }  // namespace accurate::http
+
+// The definition of ShardHttp, so whoever owns the unique_ptr above can destroy it.
+#include "http/shard_http.hpp"  // IWYU pragma: export

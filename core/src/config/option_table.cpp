@@ -1,0 +1,111 @@
+#include "config/option_table.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <limits>
+
+namespace accurate::config {
+namespace {
+
+constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
+using K = OptionKind;
+
+// flag, short, key, kind, command_line, optional, min, max, exclusive_min, default, arg, help
+constexpr std::array kOptions{
+    CoreOption{"host", 'H', "host", K::kUrl, true, false, 0, 0, false, R"("")", "URL",
+               "Target base URL, e.g. http://127.0.0.1:8080"},
+    CoreOption{"users", 'u', "users", K::kInteger, true, false, 0, kU32Max, false, "1", "N",
+               "Peak number of concurrent users"},
+    CoreOption{"spawn-rate", 'r', "spawn_rate", K::kNumber, true, false, 0, 0, true, "1", "RATE",
+               "Users started per second"},
+    CoreOption{"run-time", 't', "run_time", K::kDuration, true, true, 0, 0, false, "", "DURATION",
+               "Stop after this long, e.g. 30s, 5m, 1h30m (default: run until stopped)"},
+    CoreOption{"stop-timeout", '\0', "stop_timeout", K::kDuration, true, false, 0, 0, false, R"("0s")",
+               "DURATION", "How long users may finish their current task when the run stops"},
+    CoreOption{"threads", '\0', "threads", K::kInteger, true, false, 1, 1024, false, "", "N",
+               "Worker threads (shards), each with its own event loop"},
+    CoreOption{"headless", '\0', "headless", K::kBoolean, true, false, 0, 0, false, "false", "",
+               "Run without the web UI: start at once and stop after --run-time"},
+    CoreOption{"plugins", '\0', "plugins", K::kStringList, true, false, 0, 0, false, "[]", "NAMES",
+               "Plugins to load, comma-separated, e.g. http,graphite"},
+    CoreOption{"config", 'f', "", K::kString, true, true, 0, 0, false, "", "FILE",
+               "Config file (JSON; comments and trailing commas allowed)"},
+    CoreOption{"reports-dir", '\0', "reports_dir", K::kString, true, false, 0, 0, false, R"("./reports")",
+               "DIR", "Where run reports are stored"},
+    CoreOption{"csv", '\0', "csv", K::kString, true, true, 0, 0, false, "", "PREFIX",
+               "Also write CSV files PREFIX_stats.csv, PREFIX_failures.csv, ..."},
+    CoreOption{"html", '\0', "html", K::kString, true, true, 0, 0, false, "", "FILE",
+               "Also write an HTML report to FILE"},
+    CoreOption{"json", '\0', "json", K::kBoolean, true, false, 0, 0, false, "false", "",
+               "Print the final summary as JSON on standard output"},
+    CoreOption{"loglevel", '\0', "loglevel", K::kLogLevel, true, false, 0, 0, false, R"("info")", "LEVEL",
+               "Log level: trace, debug, info, warn, error, critical or off"},
+    CoreOption{"insecure", '\0', "insecure", K::kBoolean, true, false, 0, 0, false, "false", "",
+               "Do not verify TLS certificates"},
+    CoreOption{"connect-timeout", '\0', "connect_timeout", K::kDuration, true, false, 0, 0, false, R"("5s")",
+               "DURATION", "TCP connect and TLS handshake timeout"},
+    CoreOption{"request-timeout", '\0', "request_timeout", K::kDuration, true, false, 0, 0, false, R"("30s")",
+               "DURATION", "Default timeout of a whole request"},
+    CoreOption{"arrival-rate", '\0', "arrival_rate", K::kNumber, true, true, 0, 0, true, "", "RATE",
+               "Open model: start this many task iterations per second in total, whatever the latency"},
+    CoreOption{"shape", '\0', "shape", K::kShape, false, false, 0, 0, false, "[]", "",
+               "Load shape: list of stages {duration, users, spawn_rate} (config file only)"},
+    CoreOption{"threshold", '\0', "thresholds", K::kStringList, true, false, 0, 0, false, "[]", "EXPR",
+               "Pass/fail threshold, e.g. \"p95<500\" (repeatable)"},
+    CoreOption{"exit-code-on-error", '\0', "exit_code_on_error", K::kInteger, true, false, 0, 255, false, "1",
+               "CODE", "Exit code when any request failed or a threshold was crossed"},
+    CoreOption{"print-stats-interval", '\0', "print_stats_interval", K::kDuration, true, false, 0, 0, false,
+               R"("2s")", "DURATION", "How often the console table is printed (0 disables it)"},
+    CoreOption{"print-stats", '\0', "print_stats", K::kBoolean, true, false, 0, 0, false, "true", "",
+               "Print the stats table on the console while running and at the end"},
+    CoreOption{"master", '\0', "master", K::kBoolean, true, false, 0, 0, false, "false", "",
+               "Run as the master of a cluster (reserved: cluster mode arrives later)"},
+    CoreOption{"worker", '\0', "worker", K::kBoolean, true, false, 0, 0, false, "false", "",
+               "Run as a worker of a cluster (reserved: cluster mode arrives later)"},
+    CoreOption{"master-host", '\0', "master_host", K::kString, true, false, 0, 0, false, R"("127.0.0.1")",
+               "HOST", "Address of the master (worker) or to listen on (master)"},
+    CoreOption{"master-port", '\0', "master_port", K::kInteger, true, false, 1, 65535, false, "5557", "PORT",
+               "Port of the master"},
+    CoreOption{"web-host", '\0', "web_host", K::kString, true, false, 0, 0, false, R"("127.0.0.1")", "HOST",
+               "Address the web UI listens on (reserved: the web UI arrives later)"},
+    CoreOption{"web-port", '\0', "web_port", K::kInteger, true, false, 1, 65535, false, "8089", "PORT",
+               "Port of the web UI"},
+    CoreOption{"seed", '\0', "seed", K::kInteger, true, true, 0, kNoMax, false, "", "N",
+               "Random seed, for reproducible user behaviour (default: random)"},
+};
+
+}  // namespace
+
+std::span<const CoreOption> coreOptions() { return kOptions; }
+
+const CoreOption* findOptionByFlag(std::string_view flag) {
+  const auto it = std::find_if(kOptions.begin(), kOptions.end(), [&](const CoreOption& o) { return o.flag == flag; });
+  return it == kOptions.end() ? nullptr : &*it;
+}
+
+const CoreOption* findOptionByKey(std::string_view key) {
+  if (key.empty()) return nullptr;
+  const auto it = std::find_if(kOptions.begin(), kOptions.end(), [&](const CoreOption& o) { return o.key == key; });
+  return it == kOptions.end() ? nullptr : &*it;
+}
+
+std::string envVarName(std::string_view flag) {
+  std::string name = "ACCURATE_";
+  for (const char c : flag) {
+    name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+std::string defaultText(const CoreOption& option) {
+  if (option.flag == "threads") return "number of cores";
+  if (option.default_json.empty()) return "none";
+  std::string_view text = option.default_json;
+  if (text.size() >= 2 && text.front() == '"') text = text.substr(1, text.size() - 2);
+  if (text.empty()) return "none";
+  return std::string(text);
+}
+
+}  // namespace accurate::config

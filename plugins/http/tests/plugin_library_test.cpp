@@ -1,0 +1,127 @@
+// Loads the built libaccurate_http.so and drives it through the SDK the way the host does.
+#include "fake_context.hpp"
+
+#include <accurate/sdk/errors.hpp>
+#include <accurate/sdk/plugin.hpp>
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <dlfcn.h>
+
+#include <memory>
+
+namespace accurate::http_plugin {
+namespace {
+
+class CollectingDeclarations final : public sdk::Declarations {
+ public:
+  void addOption(sdk::OptionSpec option) override { options.push_back(std::move(option)); }
+  void addCommand(sdk::CommandSpec command) override { commands.push_back(std::move(command)); }
+  std::vector<sdk::OptionSpec> options;
+  std::vector<sdk::CommandSpec> commands;
+};
+
+class CollectingHost final : public sdk::Host {
+ public:
+  explicit CollectingHost(boost::json::object config) : config_(std::move(config)) {}
+  const boost::json::object& config() const override { return config_; }
+  const sdk::RunSettings& settings() const override { return settings_; }
+  void addUserClass(sdk::UserClassSpec spec) override { classes.push_back(std::move(spec)); }
+  void addSetupPhase(std::string, std::function<boost::asio::awaitable<void>(sdk::UserContext&)>) override { ++others; }
+  void addSink(std::shared_ptr<sdk::StatsSink>) override { ++others; }
+  void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener>) override { ++others; }
+  void setWebAuth(std::shared_ptr<sdk::WebAuthProvider>) override { ++others; }
+  std::vector<sdk::UserClassSpec> classes;
+  int others = 0;
+
+ private:
+  boost::json::object config_;
+  sdk::RunSettings settings_;
+};
+
+class PluginLibrary : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    handle_ = dlopen(ACCURATE_HTTP_PLUGIN_FILE, RTLD_NOW | RTLD_LOCAL);
+    ASSERT_NE(handle_, nullptr) << dlerror();
+    handshake_ = static_cast<const AccuratePluginHandshake*>(dlsym(handle_, "accurate_plugin_handshake"));
+    ASSERT_NE(handshake_, nullptr);
+    auto* create = reinterpret_cast<sdk::Plugin* (*)()>(dlsym(handle_, "accurate_plugin_create"));
+    ASSERT_NE(create, nullptr);
+    plugin_.reset(create());
+    ASSERT_NE(plugin_, nullptr);
+  }
+  void TearDown() override {
+    plugin_.reset();
+    if (handle_ != nullptr) dlclose(handle_);
+  }
+
+  void* handle_ = nullptr;
+  const AccuratePluginHandshake* handshake_ = nullptr;
+  std::unique_ptr<sdk::Plugin> plugin_;
+};
+
+TEST_F(PluginLibrary, IdentifiesItselfAsHttp) {
+  EXPECT_STREQ(handshake_->plugin_name, "http");
+  EXPECT_STREQ(handshake_->plugin_version, "0.1.0");
+  EXPECT_STREQ(handshake_->build_fingerprint, ACCURATE_BUILD_FINGERPRINT);
+  EXPECT_FALSE(plugin_->description().empty());
+}
+
+TEST_F(PluginLibrary, DeclaresTheHttpPathOption) {
+  CollectingDeclarations declarations;
+  plugin_->declare(declarations);
+  ASSERT_EQ(declarations.options.size(), 1u);
+  EXPECT_EQ(declarations.options[0].flag, "http-path");
+  EXPECT_EQ(declarations.options[0].key, "path");
+  EXPECT_TRUE(declarations.commands.empty());
+}
+
+TEST_F(PluginLibrary, RegistersHttpGetWithoutConfigurationAndSendsGetSlash) {
+  CollectingHost host{{}};
+  plugin_->configure(host);
+  ASSERT_EQ(host.classes.size(), 1u);
+  const sdk::UserClassSpec& spec = host.classes[0];
+  EXPECT_EQ(spec.name, "http.get");
+  ASSERT_EQ(spec.tasks.size(), 1u);
+  boost::asio::io_context io;
+  test::FakeContext context(io);
+  auto tasks = spec.make_tasks(context);
+  test::runToEnd(io, spec.tasks[0].run(*tasks, context));
+  ASSERT_EQ(context.client.sent.size(), 1u);
+  EXPECT_EQ(context.client.sent[0].method, "GET");
+  EXPECT_EQ(context.client.sent[0].target, "/");
+  EXPECT_FALSE(context.client.sent[0].keep_headers);
+  EXPECT_FALSE(context.client.sent[0].keep_body);
+  EXPECT_EQ(host.others, 0);
+}
+
+TEST_F(PluginLibrary, RegistersConfiguredClassesAndValidatesBodies) {
+  CollectingHost host{boost::json::parse(R"({"user_classes": [
+      {"name": "a", "tasks": [{"path": "/x", "expect_body_contains": "missing"}]},
+      {"name": "b", "weight": 2, "tasks": [{"path": "/y"}]}]})").as_object()};
+  plugin_->configure(host);
+  ASSERT_EQ(host.classes.size(), 2u);
+  EXPECT_EQ(host.classes[0].name, "http.a");
+  EXPECT_EQ(host.classes[1].name, "http.b");
+  boost::asio::io_context io;
+  test::FakeContext context(io);
+  auto tasks = host.classes[0].make_tasks(context);
+  test::runToEnd(io, host.classes[0].tasks[0].run(*tasks, context));
+  ASSERT_EQ(context.client.responses.size(), 1u);
+  EXPECT_EQ(context.client.responses[0].error, "body does not contain \"missing\"");
+}
+
+TEST_F(PluginLibrary, ThrowsConfigErrorsAcrossTheBoundary) {
+  CollectingHost host{boost::json::parse(R"({"user_classes": [{"name": "a", "tasks": [{"path": "/{bad}"}]}]})").as_object()};
+  try {
+    plugin_->configure(host);
+    FAIL() << "accepted an unknown placeholder";
+  } catch (const sdk::ConfigError& e) {
+    EXPECT_EQ(e.path(), "$.http.user_classes[0].tasks[0].path");
+  }
+}
+
+}  // namespace
+}  // namespace accurate::http_plugin
