@@ -104,6 +104,8 @@ function(accurate_add_plugin name)
     PREFIX "libaccurate_" OUTPUT_NAME ${name} SUFFIX ".so"
     LIBRARY_OUTPUT_DIRECTORY ${output_dir}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
+    # The build fingerprint includes __cplusplus: a plugin must use the host's standard (C++20, no extensions).
+    CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF
     INSTALL_RPATH "$ORIGIN/${rpath_to_core}")
   # A plugin must resolve every symbol against what it links (the core, Boost, the C++ runtime). Sanitizer
   # runtimes are provided by the executable, so the check is off in sanitizer builds.

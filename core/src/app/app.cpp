@@ -5,7 +5,6 @@
 #include "app/options.hpp"
 #include "config/option_table.hpp"
 #include "plugin/declarations_impl.hpp"
-#include "plugin/plugin_error.hpp"
 #include "plugin/registry.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -101,13 +100,7 @@ int run(int argc, char** argv) {
   setUpLogging();
   try {
     return runChecked(argc, argv);
-  } catch (const sdk::ConfigError& error) {
-    std::fprintf(stderr, "accurate: %s\n", error.what());
-    return kExitConfigError;
-  } catch (const plugin::PluginError& error) {
-    std::fprintf(stderr, "accurate: %s\n", error.what());
-    return kExitConfigError;
-  } catch (const sdk::Error& error) {
+  } catch (const sdk::Error& error) {  // ConfigError, PluginError and the rest: one line naming thing and reason
     std::fprintf(stderr, "accurate: %s\n", error.what());
     return kExitConfigError;
   } catch (const std::exception& error) {

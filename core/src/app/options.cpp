@@ -36,8 +36,9 @@ Options parseOptions(const std::vector<std::string>& args, const std::vector<con
     return options;
   }
   if (!allow_positional && !parsed.positional.empty()) {
-    std::vector<std::string_view> names;
-    for (const auto& command : commands) names.push_back(command.name);
+    std::vector<std::string> first_words;  // "report list" -> "report"
+    for (const auto& command : commands) first_words.push_back(command.name.substr(0, command.name.find(' ')));
+    const std::vector<std::string_view> names(first_words.begin(), first_words.end());
     const std::string suggestion = sdk::closestMatch(parsed.positional.front(), names);
     throw sdk::ConfigError(fmt::format("\"{}\"", parsed.positional.front()),
                            suggestion.empty() ? std::string("unexpected argument (options start with --; see --help)")

@@ -208,7 +208,7 @@ std::string helpText(const std::vector<PluginDeclaration>& plugins, const std::v
     if (!option.command_line) continue;
     std::string help(option.help);
     const std::string fallback = defaultText(option);
-    if (fallback != "none" && fallback != "false") help += fmt::format(" (default: {})", fallback);
+    if (fallback != "none" && fallback != "false" && fallback != "[]") help += fmt::format(" (default: {})", fallback);
     appendLine(out, optionLabel(option.short_flag, option.flag, option.arg), help);
   }
   for (const auto& plugin : plugins) {

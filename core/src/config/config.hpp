@@ -49,7 +49,7 @@ struct Config {
   std::optional<double> arrival_rate;                 ///< open model: task iterations per second in total
   std::vector<ShapeStage> shape;                      ///< load shape stages; empty = users/spawn_rate/run_time
   std::vector<std::string> thresholds;                ///< pass/fail threshold expressions, e.g. "p95<500"
-  int exit_code_on_error = 1;                         ///< exit code when requests failed or a threshold failed
+  int exit_code_on_error = 1;                         ///< exit code when requests failed (a broken threshold exits 3)
   std::chrono::milliseconds print_stats_interval{2000};  ///< console table period; 0 = never while running
   bool print_stats = true;                            ///< print the console table at all
   bool master = false;                                ///< cluster master requested (reserved)

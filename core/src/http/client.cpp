@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstring>
 #include <exception>
@@ -119,11 +120,13 @@ void HttpClientImpl::closeIdle(Pool& pool) noexcept {
 
 std::string HttpClientImpl::failureText(const boost::system::error_code& ec, const RequestDeadline& deadline,
                                         const Connection* conn, bool cancelled) {
+  if (deadline.abandoned) throw boost::system::system_error(asio::error::operation_aborted);
   if (deadline.expired) {
-    return deadline.connect_limited ? fmt::format("connect timeout after {} ms", deadline.connect_timeout.count())
-                                    : fmt::format("timeout after {} ms", deadline.request_timeout.count());
+    if (deadline.connect_limited) return fmt::format("connect timeout after {} ms", deadline.connect_timeout.count());
+    if (deadline.stop_capped) return fmt::format("timeout after {} ms (run stopping)", deadline.stop_limit.count());
+    return fmt::format("timeout after {} ms", deadline.request_timeout.count());
   }
-  if (conn != nullptr && conn->closed_by_shard) return "connection closed at stop";
+  if (conn != nullptr && conn->closed_by_shard) return "connection closed at shutdown";
   if (cancelled || ec == asio::error::operation_aborted) {
     throw boost::system::system_error(asio::error::operation_aborted);
   }
@@ -141,15 +144,26 @@ void HttpClientImpl::checkResponse(const sdk::HttpRequest& request, sdk::HttpRes
   }
   if (!request.validate) return;
   try {
-    response.error = request.validate(response);
-  } catch (const std::exception& e) {
-    response.error = std::string("validate threw: ") + e.what();
+      response.error = request.validate(response);
+    } catch (const std::exception& e) {
+      response.error = std::string("validate threw: ") + e.what();
   } catch (...) {
     response.error = "validate threw an unknown exception";
   }
 }
 
 asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& request) {
+  // After the hard stop (or when the caller is already cancelled) nothing is sent and nothing is recorded.
+  if (stopping_ || (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+    throw boost::system::system_error(asio::error::operation_aborted);
+  }
+  // Shield the exchange: a cancellation that arrives while the client is stopping is noted in the state but not
+  // forwarded to the I/O (DrainFilter), so a request already sent completes and is recorded. The exchange reads
+  // every outcome as a value, so the noted cancellation must not make its co_awaits throw.
+  const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
+  co_await asio::this_coro::throw_if_cancelled(false);
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_terminal_cancellation(), DrainFilter{&stopping_});
+
   const auto start = Clock::now();
   sdk::HttpResponse response;
   Pool* pool = &base_pool_;
@@ -169,13 +183,17 @@ asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& 
   }
 
   RequestDeadline deadline;
+  deadline.start = start;
   deadline.request_timeout = request.timeout.value_or(shard_.options().request_timeout);
   deadline.connect_timeout = shard_.options().connect_timeout;
   deadline.request_deadline = start + deadline.request_timeout;
+  track(deadline);
 
   std::unique_ptr<Connection> conn;
   std::optional<BufferPool::Lease> buffer;
   bool reusable = false;  // the connection may carry another request
+  std::exception_ptr failure;  // the exchange's exception (cancellation, abandon at stop): rethrown, not recorded
+  try {
   if (valid_target) {
     conn = takeIdle(*pool);
     bool need_connect = !conn;
@@ -185,6 +203,7 @@ asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& 
       if (need_connect) {
         if (!conn) conn = std::make_unique<Connection>(shard_, generation_);
         response.error = co_await connect(pool->origin, *conn, deadline);
+        if (deadline.abandoned) throw boost::system::system_error(asio::error::operation_aborted);
         if (!response.error.empty()) break;
         need_connect = false;
       }
@@ -193,6 +212,7 @@ asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& 
         serialised = true;
       }
       const bool reused = conn->exchanges > 0;
+      deadline.sending = true;  // from here on a stop lets the request complete instead of abandoning it
       deadline.conn = conn.get();
       deadline.connect_limited = false;
       deadline.at = deadline.request_deadline;
@@ -270,7 +290,10 @@ asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& 
       }
       if (io_ec && !got_bytes && reused && !retried && isPeerClosed(io_ec) && !deadline.expired &&
           !conn->closed_by_shard) {
-        // The server closed the idle keep-alive connection before we used it: resend once on a new one.
+        // The server closed the idle keep-alive connection before we used it: resend once on a new one (unless
+        // the client is stopping: the server never saw this request, so it is abandoned like one not yet sent).
+        if (stopping_) throw boost::system::system_error(asio::error::operation_aborted);
+        deadline.sending = false;
         auto fresh = std::make_unique<Connection>(shard_, generation_);
         fresh->out.swap(conn->out);
         conn = std::move(fresh);
@@ -282,23 +305,35 @@ asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& 
       if (parse_ec && !deadline.expired && !conn->closed_by_shard) {
         response.error = malformedText(parse_ec);
       } else {
-        const bool cancelled =
-            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+        const bool cancelled = cancelledByCaller(co_await asio::this_coro::cancellation_state);
         response.error = failureText(io_ec ? io_ec : parse_ec, deadline, conn.get(), cancelled);
       }
       break;
     }
   }
+  } catch (...) {
+    failure = std::current_exception();
+  }
   Watchdog::disarm(deadline);
+  untrack(deadline);
   deadline.conn = nullptr;
   buffer.reset();
   if (conn) {
-    if (reusable && conn->reusable() && conn->generation == generation_) {
+    if (!failure && reusable && conn->reusable() && conn->generation == generation_) {
       putIdle(*pool, std::move(conn));
     } else {
       conn.reset();
     }
   }
+  // Unshield. A cancellation noted during the exchange stays noted (the shield stays installed, forwarding
+  // nothing while the client is stopping), so the caller's next co_await throws; otherwise the default state
+  // (terminal cancellation only) returns.
+  co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
+  if ((co_await asio::this_coro::cancellation_state).cancelled() == asio::cancellation_type::none) {
+    co_await asio::this_coro::reset_cancellation_state();
+  }
+  if (failure) std::rethrow_exception(failure);
+
   if (response.error.empty()) checkResponse(request, response);
   response.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
 
@@ -318,6 +353,8 @@ asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& 
     recorder_.record(sdk::Sample{request.method, name, static_cast<std::uint64_t>(response.elapsed.count()),
                                  response.content_length, response.error});
   }
+  // Stopped during the exchange: the request is recorded; now the owner's cancellation takes effect.
+  if (stopping_) throw boost::system::system_error(asio::error::operation_aborted);
   co_return response;
 }
 

@@ -12,6 +12,7 @@
 #include <accurate/sdk/stats.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_state.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -34,12 +35,29 @@ class HttpClientImpl final : public sdk::HttpClient {
   HttpClientImpl(ShardHttp& shard, BaseUrl base, sdk::StatsRecorder& recorder);
   ~HttpClientImpl() override;
 
-  /// See sdk::HttpClient::send.
+  /// See sdk::HttpClient::send. Stop semantics (see stop()): a request whose bytes may have left is never
+  /// aborted by its coroutine's cancellation once the client is stopping; it completes (bounded by its
+  /// deadline, capped at the stop), is recorded, and then send() throws operation_aborted. A cancellation
+  /// while the client is not stopping (e.g. a task racing send() against a timer) aborts the exchange at once
+  /// and records nothing, as before. After send() the coroutine's cancellation state is the default one
+  /// (terminal cancellation only), or, when it was cancelled during the exchange, stays cancelled so that its
+  /// next co_await throws.
   boost::asio::awaitable<sdk::HttpResponse> send(const sdk::HttpRequest& request) override;
   /// Closes idle connections now; connections in use are closed when their request ends.
   void closeConnections() override;
   /// Idle connections over all origins (for tests).
   std::size_t idleCount() const noexcept;
+  /// Hard stop of the owner, called just before the owner's coroutines are cancelled (and before it emits
+  /// that cancellation). From now on: a send() not yet started throws operation_aborted at once (nothing is
+  /// sent or recorded); a request still resolving or connecting is abandoned (nothing was sent: it throws
+  /// operation_aborted and records nothing); a request whose bytes may have left keeps running, its deadline
+  /// capped at now + HttpOptions::stop_grace (hitting the cap fails it with "timeout after N ms (run
+  /// stopping)"), is recorded, then throws operation_aborted. Idle connections are closed. Idempotent.
+  void stop() noexcept;
+  /// True once stop() was called.
+  bool stopping() const noexcept { return stopping_; }
+  /// Requests in progress (for tests).
+  std::size_t inFlightCount() const noexcept;
 
   /// A request's deadline in the shard watchdog, with what to abort when it passes.
   struct RequestDeadline : Watchdog::Node {
@@ -50,9 +68,28 @@ class HttpClientImpl final : public sdk::HttpClient {
     std::chrono::steady_clock::time_point request_deadline{};  ///< start of the send + request timeout
     std::chrono::milliseconds request_timeout{0};  ///< the request's whole-exchange limit
     std::chrono::milliseconds connect_timeout{0};  ///< the run's connect limit
+    std::chrono::steady_clock::time_point start{};  ///< when send() began
+    std::chrono::milliseconds stop_limit{0};       ///< whole-exchange limit left by the stop's cap, from start
+    bool stop_capped = false;        ///< the stop cut request_deadline (the timeout text says so)
+    bool sending = false;            ///< request bytes may have left (from the first write on)
+    bool abandoned = false;          ///< dropped by the stop before anything was sent: nothing is recorded
+    RequestDeadline* prev_in_flight = nullptr;  ///< link in the client's list of requests in progress
+    RequestDeadline* next_in_flight = nullptr;  ///< link in the client's list of requests in progress
   };
 
  private:
+  /// Out-filter of the cancellation state send() installs for its exchange: while the client is stopping, a
+  /// cancellation of the calling coroutine is noted in the state (the in-filter keeps terminal) but not
+  /// forwarded to the exchange's I/O, so a request already sent drains instead of being aborted. While the
+  /// client is not stopping, cancellation is forwarded as usual (the exchange is aborted).
+  struct DrainFilter {
+    const bool* stopping;  ///< the client's stopping_ flag (the client outlives its owner's coroutines)
+    /// Returns none while stopping, else @p type.
+    boost::asio::cancellation_type_t operator()(boost::asio::cancellation_type_t type) const noexcept {
+      return *stopping ? boost::asio::cancellation_type::none : type;
+    }
+  };
+
   /// Idle connections to one origin, as an intrusive stack through Connection::next_idle.
   struct Pool {
     Origin origin;                ///< where the connections go
@@ -68,8 +105,16 @@ class HttpClientImpl final : public sdk::HttpClient {
   /// Throws system_error(operation_aborted) when the calling coroutine is cancelled.
   boost::asio::awaitable<std::string> connect(const Origin& origin, Connection& connection,
                                               RequestDeadline& deadline);
+  /// Links @p deadline into the list of requests in progress.
+  void track(RequestDeadline& deadline) noexcept;
+  /// Unlinks @p deadline from the list of requests in progress.
+  void untrack(RequestDeadline& deadline) noexcept;
+  /// True when an operation of the exchange was aborted by the calling coroutine's cancellation: the state
+  /// records one, and it was forwarded to the I/O because the client was not stopping (see DrainFilter).
+  bool cancelledByCaller(const boost::asio::cancellation_state& state) const noexcept;
   /// Failure reason for an operation that failed with @p ec; throws system_error(operation_aborted) when the
-  /// failure is the coroutine's cancellation (@p cancelled) rather than a timeout or closeAll.
+  /// failure is the coroutine's cancellation (@p cancelled) or the stop abandoned the request, rather than a
+  /// timeout or closeAll.
   static std::string failureText(const boost::system::error_code& ec, const RequestDeadline& deadline,
                                  const Connection* connection, bool cancelled);
   /// Applies the status and validate checks of @p request to a complete @p response.
@@ -81,6 +126,8 @@ class HttpClientImpl final : public sdk::HttpClient {
   Pool base_pool_;                            ///< connections to the base URL's origin
   std::vector<std::unique_ptr<Pool>> other_pools_;  ///< origins of absolute-URL targets (never shrinks)
   std::uint32_t generation_ = 0;              ///< bumped by closeConnections(); older connections are dropped
+  RequestDeadline* in_flight_ = nullptr;      ///< first of the requests in progress (frames of send())
+  bool stopping_ = false;                     ///< stop() was called
 };
 
 }  // namespace accurate::http

@@ -65,20 +65,20 @@ asio::awaitable<std::string> HttpClientImpl::connect(const Origin& origin, Conne
     DnsWaitGuard guard{*entry, deadline, waiter};
     co_await waiter.async_wait(kTok);
   }
-  if (entry->pending) {  // the wait ended early: deadline, or cancellation
-    const bool cancelled =
-        (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+  if (entry->pending) {  // the wait ended early: deadline, cancellation, or abandoned at stop
+    const bool cancelled = cancelledByCaller(co_await asio::this_coro::cancellation_state);
     co_return failureText(asio::error::operation_aborted, deadline, &conn, cancelled);
   }
+  if (deadline.abandoned) co_return std::string();  // the stop dropped it: send() throws, nothing is connected
   if (entry->error) co_return fmt::format("cannot resolve {}: {}", origin.host, entry->error.message());
 
   auto [connect_ec, endpoint] = co_await asio::async_connect(conn.socket, entry->results, kTok);
   (void)endpoint;
   if (connect_ec) {
-    const bool cancelled =
-        (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    const bool cancelled = cancelledByCaller(co_await asio::this_coro::cancellation_state);
     co_return failureText(connect_ec, deadline, &conn, cancelled);
   }
+  if (deadline.abandoned) co_return std::string();  // connected just as the stop dropped it
   boost::system::error_code ignored;
   conn.socket.set_option(asio::ip::tcp::no_delay(true), ignored);  // TLS may write a request in several records
   if (!origin.tls) co_return std::string();
@@ -98,9 +98,8 @@ asio::awaitable<std::string> HttpClientImpl::connect(const Origin& origin, Conne
   }
   auto [handshake_ec] = co_await conn.tls->async_handshake(asio::ssl::stream_base::client, kTok);
   if (handshake_ec) {
-    const bool cancelled =
-        (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
-    if (deadline.expired || conn.closed_by_shard || cancelled) {
+    const bool cancelled = cancelledByCaller(co_await asio::this_coro::cancellation_state);
+    if (deadline.expired || deadline.abandoned || conn.closed_by_shard || cancelled) {
       co_return failureText(handshake_ec, deadline, &conn, cancelled);
     }
     std::string reason = handshake_ec.message();

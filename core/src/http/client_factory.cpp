@@ -14,6 +14,10 @@ std::unique_ptr<sdk::HttpClient> makeHttpClient(ShardHttp& shard, const std::str
   return std::make_unique<HttpClientImpl>(shard, parseBaseUrl(base_url), recorder);
 }
 
+void stopClient(sdk::HttpClient& client) noexcept {
+  if (auto* impl = dynamic_cast<HttpClientImpl*>(&client)) impl->stop();
+}
+
 void closeAll(ShardHttp& shard) { shard.closeAll(); }
 
 }  // namespace accurate::http

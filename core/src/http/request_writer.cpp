@@ -1,20 +1,12 @@
 #include "http/request_writer.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <cctype>
 #include <charconv>
 
 namespace accurate::http {
 namespace {
-
-bool equalsNoCase(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool methodHasBody(std::string_view method) noexcept {
   return method == "POST" || method == "PUT" || method == "PATCH";
@@ -40,7 +32,7 @@ void writeRequest(std::string& out, const sdk::HttpRequest& request, const Origi
   out.append(" HTTP/1.1\r\n");
   bool has_host = false;
   for (const auto& header : request.headers) {
-    if (equalsNoCase(header.first, "host")) {
+    if (boost::beast::iequals(header.first, "host")) {
       has_host = true;
       break;
     }
@@ -51,7 +43,7 @@ void writeRequest(std::string& out, const sdk::HttpRequest& request, const Origi
     out.append("\r\n");
   }
   for (const auto& [name, value] : request.headers) {
-    if (equalsNoCase(name, "content-length")) continue;
+    if (boost::beast::iequals(name, "content-length")) continue;
     out.append(name);
     out.append(": ");
     out.append(value);

@@ -1,20 +1,12 @@
 // The free functions and HttpResponse helpers declared in the SDK header http.hpp.
 #include <accurate/sdk/http.hpp>
 
+#include <boost/beast/core/string.hpp>
+
 #include <cctype>
 
 namespace accurate::sdk {
 namespace {
-
-bool equalsNoCase(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool isUnreserved(unsigned char c) noexcept {
   return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -24,7 +16,7 @@ bool isUnreserved(unsigned char c) noexcept {
 
 std::string_view HttpResponse::header(std::string_view name) const noexcept {
   for (const auto& [key, value] : headers) {
-    if (equalsNoCase(key, name)) return value;
+    if (boost::beast::iequals(key, name)) return value;
   }
   return {};
 }

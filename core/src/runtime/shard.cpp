@@ -144,8 +144,9 @@ void Shard::stopAll(std::function<void()> on_empty) {
 
 void Shard::hardStopAll(std::uint64_t generation) {
   if (!stopping_all_ || generation != stop_generation_) return;
+  // Each user's cancel() stops its HTTP client first (requests already sent drain and are recorded; idle
+  // connections close), then cancels its coroutines.
   for (auto& [id, slot] : users_) slot.user->cancel();
-  http::closeAll(*http_);
 }
 
 void Shard::checkEmpty() {

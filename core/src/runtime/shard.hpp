@@ -81,9 +81,10 @@ class Shard {
   /// Runs @p phases (which must outlive the run) with the context of user 0; @p on_done is called on this
   /// thread once they ended and their background work is joined (or cancelled by a stop).
   void runSetup(const std::vector<SetupPhase>& phases, std::uint64_t seed, std::function<void()> on_done);
-  /// Stops everything: the arrival generator at once, users gracefully, then after the stop timeout every
-  /// user and background coroutine is cancelled and connections are closed. @p on_empty is called on this
-  /// thread when no user, setup context or generator remains.
+  /// Stops everything: the arrival generator at once, users gracefully (no new task; waits end; the current
+  /// task may go on), then after the stop timeout every user and background coroutine is cancelled (User::
+  /// cancel: requests already sent still complete within the HTTP stop grace and are recorded; idle
+  /// connections close). @p on_empty is called on this thread when no user, setup context or generator remains.
   void stopAll(std::function<void()> on_empty);
   /// Starts the open-model generator at @p rate arrivals per second from @p start.
   void startArrivals(double rate, Clock::time_point start);
@@ -104,7 +105,7 @@ class Shard {
   };
   /// co_spawns @p body as @p user's main coroutine, bound to its cancellation signal.
   void launch(const std::shared_ptr<User>& user, boost::asio::awaitable<void> body);
-  /// Cancels every user and closes connections (end of the stop timeout of stop generation @p generation).
+  /// Cancels every user (end of the stop timeout of stop generation @p generation).
   void hardStopAll(std::uint64_t generation);
   /// Calls the stopAll callback once nothing is left.
   void checkEmpty();

@@ -94,6 +94,9 @@ void User::cancel() {
   cancelled_ = true;
   stop_timer_.cancel();
   wake_timer_.cancel();
+  // Tell the HTTP client first, so the cancellation below does not abort a request already sent: it completes
+  // (within the client's stop grace) and is recorded, then its send() throws. Nothing new is sent.
+  if (http_) http::stopClient(*http_);
   if (!main_done_) main_signal_.emit(asio::cancellation_type::terminal);
   background_.cancelAll();
 }

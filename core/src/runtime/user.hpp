@@ -89,7 +89,9 @@ class User final : public sdk::UserContext {
 
   /// Graceful stop: stopping() becomes true and a pending wait ends; the current task may finish.
   void beginStop();
-  /// Hard stop: terminal cancellation of the main coroutine and of every background coroutine.
+  /// Hard stop: terminal cancellation of the main coroutine and of every background coroutine. A request
+  /// already sent is not aborted: it completes (bounded by HttpOptions::stop_grace) and is recorded, and only
+  /// then does its send() throw operation_aborted; a send() started afterwards throws at once, sending nothing.
   void cancel();
   /// True once cancel() was called.
   bool cancelled() const noexcept { return cancelled_; }

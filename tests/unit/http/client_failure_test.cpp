@@ -106,6 +106,7 @@ TEST_F(ClientTest, CancellationThrowsOperationAbortedAndReleasesEverything) {
   EXPECT_EQ(server.requests(), 1);
 }
 
+// closeAll is the teardown without a runtime (tests, benchmarks); a run's stop uses stopClient (client_stop_test).
 TEST_F(ClientTest, CloseAllFailsInFlightRequestsAtOnce) {
   TestServer server({.behaviour = Behaviour::kStall});
   auto http = client(server.url());
@@ -113,7 +114,7 @@ TEST_F(ClientTest, CloseAllFailsInFlightRequestsAtOnce) {
   timer.async_wait([&](const boost::system::error_code&) { closeAll(*shard); });
   const auto start = Clock::now();
   const auto response = send(*http, get("/"), 5s);
-  EXPECT_EQ(response.error, "connection closed at stop");
+  EXPECT_EQ(response.error, "connection closed at shutdown");
   EXPECT_LT(Clock::now() - start, 1s);
   EXPECT_EQ(shard->connectionCount(), 0u);
 }

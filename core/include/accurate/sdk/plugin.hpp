@@ -5,6 +5,7 @@
 ///  - `accurate_plugin_handshake`: a C-layout struct the host reads before touching any C++ symbol, and
 ///  - `accurate_plugin_create`: the factory the host imports once the handshake matches.
 
+#include <accurate/sdk/errors.hpp>
 #include <accurate/sdk/host.hpp>
 #include <accurate/sdk/version.hpp>
 

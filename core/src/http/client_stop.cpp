@@ -1,0 +1,63 @@
+// HttpClientImpl's part of a run's stop: the list of requests in progress, the hard stop that caps or abandons
+// them, and how a failed operation tells the caller's cancellation from the stop.
+#include "http/client.hpp"
+
+#include "http/shard_http.hpp"
+
+namespace accurate::http {
+
+namespace asio = boost::asio;
+
+void HttpClientImpl::track(RequestDeadline& deadline) noexcept {
+  deadline.prev_in_flight = nullptr;
+  deadline.next_in_flight = in_flight_;
+  if (in_flight_ != nullptr) in_flight_->prev_in_flight = &deadline;
+  in_flight_ = &deadline;
+}
+
+void HttpClientImpl::untrack(RequestDeadline& deadline) noexcept {
+  if (deadline.prev_in_flight != nullptr) {
+    deadline.prev_in_flight->next_in_flight = deadline.next_in_flight;
+  } else if (in_flight_ == &deadline) {
+    in_flight_ = deadline.next_in_flight;
+  }
+  if (deadline.next_in_flight != nullptr) deadline.next_in_flight->prev_in_flight = deadline.prev_in_flight;
+  deadline.prev_in_flight = deadline.next_in_flight = nullptr;
+}
+
+std::size_t HttpClientImpl::inFlightCount() const noexcept {
+  std::size_t count = 0;
+  for (const RequestDeadline* d = in_flight_; d != nullptr; d = d->next_in_flight) ++count;
+  return count;
+}
+
+void HttpClientImpl::stop() noexcept {
+  if (stopping_) return;
+  stopping_ = true;
+  const auto cap = std::chrono::steady_clock::now() + shard_.options().stop_grace;
+  for (RequestDeadline* d = in_flight_; d != nullptr; d = d->next_in_flight) {
+    if (!d->sending) {
+      // Still resolving or connecting: nothing has left, so the request is dropped without a sample. Its
+      // coroutine resumes with an error and send() sees `abandoned`.
+      d->abandoned = true;
+      if (d->waiter != nullptr) d->waiter->cancel();
+      if (d->conn != nullptr) d->conn->close();
+      continue;
+    }
+    // Sent (or being sent): let it complete, but not later than the cap. The watchdog expires it there.
+    if (cap < d->request_deadline) {
+      d->request_deadline = cap;
+      d->stop_capped = true;
+      d->stop_limit = std::chrono::duration_cast<std::chrono::milliseconds>(cap - d->start);
+    }
+    if (d->at > d->request_deadline) d->at = d->request_deadline;
+  }
+  closeConnections();  // idle ones now; those in use are dropped when their request ends (generation bump)
+}
+
+bool HttpClientImpl::cancelledByCaller(const asio::cancellation_state& state) const noexcept {
+  // While stopping, DrainFilter forwards nothing: a noted cancellation did not abort any I/O.
+  return state.cancelled() != asio::cancellation_type::none && !stopping_;
+}
+
+}  // namespace accurate::http
