@@ -61,9 +61,17 @@ HttpClientImpl::RequestDeadline::RequestDeadline() { on_expire = &onDeadline; }
 HttpClientImpl::HttpClientImpl(ShardHttp& shard, BaseUrl base, sdk::StatsRecorder& recorder)
     : shard_(shard), recorder_(recorder), prefix_(std::move(base.prefix)) {
   base_pool_.origin = std::move(base.origin);
+  in_flight_.prev_in_flight = in_flight_.next_in_flight = &in_flight_;
 }
 
 HttpClientImpl::~HttpClientImpl() {
+  // Requests still listed belong to frames that outlive the client (only after a misuse): orphan them.
+  for (InFlightLink* link = in_flight_.next_in_flight; link != &in_flight_;) {
+    InFlightLink* next = link->next_in_flight;
+    link->prev_in_flight = link->next_in_flight = nullptr;
+    link = next;
+  }
+  in_flight_.prev_in_flight = in_flight_.next_in_flight = nullptr;
   closeIdle(base_pool_);
   for (auto& pool : other_pools_) closeIdle(*pool);
 }
@@ -315,7 +323,7 @@ asio::awaitable<sdk::HttpResponse> HttpClientImpl::send(const sdk::HttpRequest& 
     failure = std::current_exception();
   }
   Watchdog::disarm(deadline);
-  untrack(deadline);
+  deadline.unlink();
   deadline.conn = nullptr;
   buffer.reset();
   if (conn) {

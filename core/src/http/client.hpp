@@ -39,7 +39,7 @@ class HttpClientImpl final : public sdk::HttpClient {
   /// aborted by its coroutine's cancellation once the client is stopping; it completes (bounded by its
   /// deadline, capped at the stop), is recorded, and then send() throws operation_aborted. A cancellation
   /// while the client is not stopping (e.g. a task racing send() against a timer) aborts the exchange at once
-  /// and records nothing, as before. After send() the coroutine's cancellation state is the default one
+  /// and records nothing. After send() the coroutine's cancellation state is the default one
   /// (terminal cancellation only), or, when it was cancelled during the exchange, stays cancelled so that its
   /// next co_await throws.
   boost::asio::awaitable<sdk::HttpResponse> send(const sdk::HttpRequest& request) override;
@@ -59,13 +59,27 @@ class HttpClientImpl final : public sdk::HttpClient {
   /// Requests in progress (for tests).
   std::size_t inFlightCount() const noexcept;
 
-  /// A request's deadline in the shard watchdog, with what to abort when it passes.
-  struct RequestDeadline : Watchdog::Node {
+  /// Links of the client's circular list of requests in progress. Unlinks itself when destroyed, so a send()
+  /// frame destroyed while suspended leaves no dangling entry.
+  struct InFlightLink {
+    InFlightLink() = default;
+    InFlightLink(const InFlightLink&) = delete;
+    InFlightLink& operator=(const InFlightLink&) = delete;
+    ~InFlightLink() { unlink(); }
+    /// Removes this link from its list, if it is in one. O(1).
+    void unlink() noexcept;
+    InFlightLink* prev_in_flight = nullptr;  ///< previous in the list (null when not in one)
+    InFlightLink* next_in_flight = nullptr;  ///< next in the list (null when not in one)
+  };
+
+  /// A request's deadline in the shard watchdog, with what to abort when it passes; also the request's entry in
+  /// the client's list of requests in progress (it lives in send()'s frame).
+  struct RequestDeadline : Watchdog::Node, InFlightLink {
     RequestDeadline();
     Connection* conn = nullptr;      ///< connection whose socket is closed on expiry, or null
     WaitTimer* waiter = nullptr;     ///< DNS wait cancelled on expiry, or null
     bool connect_limited = false;    ///< the armed deadline is the connect timeout (message differs)
-    std::chrono::steady_clock::time_point request_deadline{};  ///< start of the send + request timeout
+    std::chrono::steady_clock::time_point request_deadline{};  ///< start + request timeout, or the stop's cap
     std::chrono::milliseconds request_timeout{0};  ///< the request's whole-exchange limit
     std::chrono::milliseconds connect_timeout{0};  ///< the run's connect limit
     std::chrono::steady_clock::time_point start{};  ///< when send() began
@@ -73,8 +87,6 @@ class HttpClientImpl final : public sdk::HttpClient {
     bool stop_capped = false;        ///< the stop cut request_deadline (the timeout text says so)
     bool sending = false;            ///< request bytes may have left (from the first write on)
     bool abandoned = false;          ///< dropped by the stop before anything was sent: nothing is recorded
-    RequestDeadline* prev_in_flight = nullptr;  ///< link in the client's list of requests in progress
-    RequestDeadline* next_in_flight = nullptr;  ///< link in the client's list of requests in progress
   };
 
  private:
@@ -102,13 +114,13 @@ class HttpClientImpl final : public sdk::HttpClient {
   void putIdle(Pool& pool, std::unique_ptr<Connection> connection);
   static void closeIdle(Pool& pool) noexcept;
   /// Resolves, connects and (for https) handshakes @p connection; returns "" or the failure reason.
-  /// Throws system_error(operation_aborted) when the calling coroutine is cancelled.
+  /// Throws system_error(operation_aborted) when the calling coroutine's cancellation aborted it (never while
+  /// the client is stopping) or the stop abandoned the request; it may also return early once
+  /// deadline.abandoned is set, which send() checks.
   boost::asio::awaitable<std::string> connect(const Origin& origin, Connection& connection,
                                               RequestDeadline& deadline);
-  /// Links @p deadline into the list of requests in progress.
+  /// Links @p deadline into the list of requests in progress (it unlinks itself, see InFlightLink).
   void track(RequestDeadline& deadline) noexcept;
-  /// Unlinks @p deadline from the list of requests in progress.
-  void untrack(RequestDeadline& deadline) noexcept;
   /// True when an operation of the exchange was aborted by the calling coroutine's cancellation: the state
   /// records one, and it was forwarded to the I/O because the client was not stopping (see DrainFilter).
   bool cancelledByCaller(const boost::asio::cancellation_state& state) const noexcept;
@@ -126,7 +138,7 @@ class HttpClientImpl final : public sdk::HttpClient {
   Pool base_pool_;                            ///< connections to the base URL's origin
   std::vector<std::unique_ptr<Pool>> other_pools_;  ///< origins of absolute-URL targets (never shrinks)
   std::uint32_t generation_ = 0;              ///< bumped by closeConnections(); older connections are dropped
-  RequestDeadline* in_flight_ = nullptr;      ///< first of the requests in progress (frames of send())
+  InFlightLink in_flight_;                    ///< sentinel of the circular list of requests in progress
   bool stopping_ = false;                     ///< stop() was called
 };
 

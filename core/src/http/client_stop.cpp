@@ -8,26 +8,26 @@ namespace accurate::http {
 
 namespace asio = boost::asio;
 
-void HttpClientImpl::track(RequestDeadline& deadline) noexcept {
-  deadline.prev_in_flight = nullptr;
-  deadline.next_in_flight = in_flight_;
-  if (in_flight_ != nullptr) in_flight_->prev_in_flight = &deadline;
-  in_flight_ = &deadline;
+void HttpClientImpl::InFlightLink::unlink() noexcept {
+  if (next_in_flight == nullptr) return;
+  prev_in_flight->next_in_flight = next_in_flight;
+  next_in_flight->prev_in_flight = prev_in_flight;
+  prev_in_flight = next_in_flight = nullptr;
 }
 
-void HttpClientImpl::untrack(RequestDeadline& deadline) noexcept {
-  if (deadline.prev_in_flight != nullptr) {
-    deadline.prev_in_flight->next_in_flight = deadline.next_in_flight;
-  } else if (in_flight_ == &deadline) {
-    in_flight_ = deadline.next_in_flight;
-  }
-  if (deadline.next_in_flight != nullptr) deadline.next_in_flight->prev_in_flight = deadline.prev_in_flight;
-  deadline.prev_in_flight = deadline.next_in_flight = nullptr;
+void HttpClientImpl::track(RequestDeadline& deadline) noexcept {
+  deadline.unlink();
+  deadline.prev_in_flight = in_flight_.prev_in_flight;
+  deadline.next_in_flight = &in_flight_;
+  in_flight_.prev_in_flight->next_in_flight = &deadline;
+  in_flight_.prev_in_flight = &deadline;
 }
 
 std::size_t HttpClientImpl::inFlightCount() const noexcept {
   std::size_t count = 0;
-  for (const RequestDeadline* d = in_flight_; d != nullptr; d = d->next_in_flight) ++count;
+  for (const InFlightLink* link = in_flight_.next_in_flight; link != &in_flight_; link = link->next_in_flight) {
+    ++count;
+  }
   return count;
 }
 
@@ -35,7 +35,8 @@ void HttpClientImpl::stop() noexcept {
   if (stopping_) return;
   stopping_ = true;
   const auto cap = std::chrono::steady_clock::now() + shard_.options().stop_grace;
-  for (RequestDeadline* d = in_flight_; d != nullptr; d = d->next_in_flight) {
+  for (InFlightLink* link = in_flight_.next_in_flight; link != &in_flight_; link = link->next_in_flight) {
+    auto* d = static_cast<RequestDeadline*>(link);
     if (!d->sending) {
       // Still resolving or connecting: nothing has left, so the request is dropped without a sample. Its
       // coroutine resumes with an error and send() sees `abandoned`.

@@ -73,7 +73,8 @@ class Runner {
   /// extra ones stopped (newest first), at @p spawn_rate users/s.
   std::future<CommandResult> setUsers(std::uint32_t users, double spawn_rate);
   /// Stops the run: users finish their current task within settings.stop_timeout, then they and every
-  /// background coroutine are cancelled; all are joined; the final snapshot is published; state Stopped.
+  /// background coroutine are cancelled (a request already sent still completes, within the HTTP stop grace,
+  /// and is recorded); all are joined; the final snapshot is published; state Stopped.
   std::future<CommandResult> stop();
   /// Resets the stats (shards and aggregator); the load phase's start time becomes now.
   std::future<CommandResult> resetStats();

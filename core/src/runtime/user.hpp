@@ -3,6 +3,7 @@
 /// One simulated user (and the setup phase's context): the runtime's sdk::UserContext, its per-user stats
 /// adapter, and the coroutine that runs the user's tasks.
 
+#include <accurate/sdk/random.hpp>
 #include "runtime/task_group.hpp"
 #include "runtime/wait_time.hpp"
 #include "runtime/weighted_picker.hpp"
@@ -71,7 +72,7 @@ class User final : public sdk::UserContext {
   // sdk::UserContext
   sdk::HttpClient& http() override;
   sdk::StatsRecorder& stats() override { return recorder_; }
-  std::mt19937_64& rng() override { return rng_; }
+  sdk::Rng& rng() override { return rng_; }
   std::uint64_t userId() const override { return id_; }
   const std::string& userClass() const override { return class_name_; }
   const sdk::RunSettings& settings() const override;
@@ -122,7 +123,7 @@ class User final : public sdk::UserContext {
   const ClassRuntime* cls_;               ///< the user's class (null for the setup context)
   std::string class_name_;                ///< class name ("setup" for the setup context)
   LagRecorder recorder_;                  ///< stats adapter handed to tasks and the HTTP client
-  std::mt19937_64 rng_;                   ///< private random generator
+  sdk::Rng rng_;                   ///< private random generator
   std::unique_ptr<sdk::HttpClient> http_; ///< created on first use
   std::unique_ptr<sdk::UserTasks> tasks_; ///< the plugin's per-user state (kept until the user is destroyed)
   boost::asio::steady_timer wake_timer_;  ///< waits between tasks, idle waits for arrivals

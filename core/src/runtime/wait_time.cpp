@@ -1,6 +1,7 @@
 /// @file wait_time.cpp
 /// Wait-time arithmetic.
 
+#include <accurate/sdk/random.hpp>
 #include "runtime/wait_time.hpp"
 
 #include "runtime/weighted_picker.hpp"
@@ -48,7 +49,7 @@ Clock::duration pacingPeriod(const sdk::WaitTime& wait) noexcept {
   return Clock::duration::zero();
 }
 
-std::chrono::microseconds delayAfterTask(const sdk::WaitTime& wait, std::mt19937_64& rng) noexcept {
+std::chrono::microseconds delayAfterTask(const sdk::WaitTime& wait, sdk::Rng& rng) noexcept {
   switch (wait.kind) {
     case Kind::kConstant:
       return wait.min;

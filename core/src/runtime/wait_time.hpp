@@ -4,6 +4,7 @@
 /// (none, between, constant), the start schedule of paced users (pacing, throughput) and the arrival schedule of
 /// the open model.
 
+#include <accurate/sdk/random.hpp>
 #include <accurate/sdk/task.hpp>
 
 #include <chrono>
@@ -29,7 +30,7 @@ Clock::duration pacingPeriod(const sdk::WaitTime& wait) noexcept;
 
 /// The delay after a task: 0 for kNone and the paced kinds, `min` for kConstant, uniform in [min, max] (whole
 /// microseconds, both ends included) for kBetween, drawn with @p rng.
-std::chrono::microseconds delayAfterTask(const sdk::WaitTime& wait, std::mt19937_64& rng) noexcept;
+std::chrono::microseconds delayAfterTask(const sdk::WaitTime& wait, sdk::Rng& rng) noexcept;
 
 /// When the next iteration starts, and when it should have started.
 struct IterationSlot {

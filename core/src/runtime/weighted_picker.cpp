@@ -1,6 +1,7 @@
 /// @file weighted_picker.cpp
 /// Cumulative-weight picking and the nested task tree.
 
+#include <accurate/sdk/random.hpp>
 #include "runtime/weighted_picker.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -10,7 +11,7 @@
 
 namespace accurate::runtime {
 
-double unitInterval(std::mt19937_64& rng) noexcept {
+double unitInterval(sdk::Rng& rng) noexcept {
   return static_cast<double>(rng() >> 11) * 0x1.0p-53;
 }
 
@@ -35,7 +36,7 @@ WeightedPicker::WeightedPicker(const std::vector<double>& weights, const std::st
   if (!any_positive) throw sdk::ConfigError("", what + ": no weight is positive");
 }
 
-std::size_t WeightedPicker::pick(std::mt19937_64& rng) const noexcept {
+std::size_t WeightedPicker::pick(sdk::Rng& rng) const noexcept {
   const double target = unitInterval(rng) * cumulative_.back();
   // First index whose running sum exceeds the target: a zero weight repeats its predecessor's sum, so it can
   // never be the first to exceed it.
@@ -74,7 +75,7 @@ int TaskPicker::addLevel(const std::vector<sdk::TaskSpec>& nodes, const std::str
   return index;
 }
 
-const sdk::TaskSpec& TaskPicker::pick(std::mt19937_64& rng) const {
+const sdk::TaskSpec& TaskPicker::pick(sdk::Rng& rng) const {
   std::size_t level = 0;
   // Depth is bounded by the tree built at construction (levels only point to later levels).
   for (std::size_t depth = 0; depth <= levels_.size(); ++depth) {

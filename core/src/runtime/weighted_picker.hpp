@@ -2,6 +2,7 @@
 /// @file weighted_picker.hpp
 /// Weighted random choice: a flat picker over weights, and a picker over a user class's nested task tree.
 
+#include <accurate/sdk/random.hpp>
 #include <accurate/sdk/task.hpp>
 
 #include <cstddef>
@@ -13,7 +14,7 @@
 namespace accurate::runtime {
 
 /// Uniform double in [0, 1) from the top 53 bits of one draw of @p rng (deterministic across platforms).
-double unitInterval(std::mt19937_64& rng) noexcept;
+double unitInterval(sdk::Rng& rng) noexcept;
 
 /// Picks an index with probability proportional to its weight (cumulative sums + binary search).
 /// Zero weights are never picked. Immutable after construction: pick() may run on several threads at once.
@@ -24,7 +25,7 @@ class WeightedPicker {
   /// Throws sdk::ConfigError when a weight is negative or not finite, or none is positive.
   WeightedPicker(const std::vector<double>& weights, const std::string& what);
   /// An index whose weight is positive, drawn with one call of @p rng.
-  std::size_t pick(std::mt19937_64& rng) const noexcept;
+  std::size_t pick(sdk::Rng& rng) const noexcept;
   /// Number of weights.
   std::size_t size() const noexcept { return cumulative_.size(); }
 
@@ -42,7 +43,7 @@ class TaskPicker {
   /// both or neither leaf and group, a bad weight, or a level without a positive weight.
   TaskPicker(const std::vector<sdk::TaskSpec>& tasks, const std::string& class_name);
   /// A leaf task (non-empty `run`), drawn with @p rng.
-  const sdk::TaskSpec& pick(std::mt19937_64& rng) const;
+  const sdk::TaskSpec& pick(sdk::Rng& rng) const;
 
  private:
   /// One level of the tree: its members and the picker over their weights.

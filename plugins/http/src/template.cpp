@@ -1,3 +1,4 @@
+#include <accurate/sdk/random.hpp>
 #include "template.hpp"
 
 #include <accurate/sdk/config.hpp>
@@ -46,7 +47,7 @@ void appendUnsigned(std::string& out, std::uint64_t value) {
 }
 
 // A random (version 4, RFC 4122 variant) UUID in its 36-character form.
-void appendUuid(std::string& out, std::mt19937_64& rng) {
+void appendUuid(std::string& out, accurate::sdk::Rng& rng) {
   constexpr std::string_view kHex = "0123456789abcdef";
   std::uint64_t high = rng();
   std::uint64_t low = rng();

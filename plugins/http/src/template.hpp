@@ -3,6 +3,7 @@
 /// Text with placeholders ({uuid}, {random_int:A:B}, {random_string:N}, {user_id}, {counter}), parsed once at
 /// configure time into segments so that expanding it on the hot path only appends to a string.
 
+#include <accurate/sdk/random.hpp>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -13,7 +14,7 @@ namespace accurate::http_plugin {
 
 /// What a placeholder may draw from while expanding.
 struct ExpandContext {
-  std::mt19937_64& rng;      ///< the user's random generator
+  accurate::sdk::Rng& rng;      ///< the user's random generator
   std::uint64_t user_id;     ///< the user's number ({user_id})
   std::uint64_t counter;     ///< the user's request counter for this request ({counter})
 };

@@ -2,6 +2,7 @@
 // A UserContext whose HTTP client records the requests it is asked to send (no network), and a helper that
 // runs a coroutine to completion.
 
+#include <accurate/sdk/random.hpp>
 #include <accurate/sdk/host.hpp>
 #include <accurate/sdk/task.hpp>
 
@@ -44,7 +45,7 @@ class FakeContext final : public sdk::UserContext {
   explicit FakeContext(boost::asio::io_context& io, std::uint64_t user_id = 7) : io_(io), user_id_(user_id) {}
   sdk::HttpClient& http() override { return client; }
   sdk::StatsRecorder& stats() override { return recorder_; }
-  std::mt19937_64& rng() override { return rng_; }
+  accurate::sdk::Rng& rng() override { return rng_; }
   std::uint64_t userId() const override { return user_id_; }
   const std::string& userClass() const override { return class_name_; }
   const sdk::RunSettings& settings() const override { return settings_; }
@@ -61,7 +62,7 @@ class FakeContext final : public sdk::UserContext {
   boost::asio::io_context& io_;
   std::uint64_t user_id_;
   NullRecorder recorder_;
-  std::mt19937_64 rng_{42};
+  accurate::sdk::Rng rng_{42};
   std::string class_name_ = "http.test";
   sdk::RunSettings settings_;
 };

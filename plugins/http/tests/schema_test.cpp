@@ -1,3 +1,4 @@
+#include <accurate/sdk/random.hpp>
 #include "schema.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -27,7 +28,7 @@ std::string errorOf(const std::string& json) {
 }
 
 std::string expand(const Template& t) {
-  std::mt19937_64 rng(1);
+  accurate::sdk::Rng rng(1);
   ExpandContext context{rng, 1, 1};
   return t.expand(context);
 }

@@ -1,3 +1,4 @@
+#include <accurate/sdk/random.hpp>
 #include "template.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -11,7 +12,7 @@ namespace accurate::http_plugin {
 namespace {
 
 std::string expand(const std::string& text, std::uint64_t counter = 1, std::uint64_t seed = 1) {
-  std::mt19937_64 rng(seed);
+  accurate::sdk::Rng rng(seed);
   ExpandContext context{rng, 7, counter};
   return Template::parse(text, "$.t").expand(context);
 }
@@ -39,7 +40,7 @@ TEST(Template, ExpandsUserIdAndCounter) {
 
 TEST(Template, ExpandsUuidsAsVersion4) {
   const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  std::mt19937_64 rng(3);
+  accurate::sdk::Rng rng(3);
   ExpandContext context{rng, 1, 1};
   const Template t = Template::parse("{uuid}", "$.t");
   std::set<std::string> seen;
@@ -52,7 +53,7 @@ TEST(Template, ExpandsUuidsAsVersion4) {
 }
 
 TEST(Template, DrawsRandomIntegersWithinInclusiveBounds) {
-  std::mt19937_64 rng(5);
+  accurate::sdk::Rng rng(5);
   ExpandContext context{rng, 1, 1};
   const Template t = Template::parse("{random_int:-2:2}", "$.t");
   std::set<std::string> seen;

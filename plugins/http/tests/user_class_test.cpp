@@ -1,3 +1,4 @@
+#include <accurate/sdk/random.hpp>
 #include "user_class.hpp"
 
 #include "fake_context.hpp"
@@ -15,7 +16,7 @@ TEST(BuildRequest, ExpandsTheTemplatesAndSetsTheHotPathFlags) {
       {"method": "PUT", "path": "/items/{counter}", "body": "{\"n\": {counter}}", "expect_status": [200, 204],
        "timeout": "3s"}]}]})");
   const RequestDef& def = *defs[0].tasks[0].request;
-  std::mt19937_64 rng(1);
+  accurate::sdk::Rng rng(1);
   ExpandContext context{rng, 9, 5};
   sdk::HttpRequest request;
   buildRequest(def, context, request);
@@ -35,7 +36,7 @@ TEST(BuildRequest, ReusesARequestWithoutKeepingStaleValues) {
   const auto defs = classes(R"({"user_classes": [{"name": "api", "tasks": [
       {"method": "POST", "path": "/a", "headers": {"A": "1", "B": "2"}, "body": "x", "expect_body_contains": "ok"},
       {"path": "/b"}]}]})");
-  std::mt19937_64 rng(1);
+  accurate::sdk::Rng rng(1);
   ExpandContext context{rng, 1, 1};
   sdk::HttpRequest request;
   buildRequest(*defs[0].tasks[0].request, context, request);
@@ -53,7 +54,7 @@ TEST(BuildRequest, ReusesARequestWithoutKeepingStaleValues) {
 TEST(BuildRequest, ValidatesTheBodyWhenAsked) {
   const auto defs = classes(R"({"user_classes": [{"name": "api", "tasks": [
       {"path": "/", "expect_body_contains": "\"id\""}]}]})");
-  std::mt19937_64 rng(1);
+  accurate::sdk::Rng rng(1);
   ExpandContext context{rng, 1, 1};
   sdk::HttpRequest request;
   buildRequest(*defs[0].tasks[0].request, context, request);

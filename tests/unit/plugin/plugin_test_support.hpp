@@ -3,6 +3,7 @@
 /// Shared helpers of the plugin host tests: fixture locations, a temporary folder, and a UserContext whose
 /// executor is an io_context the test owns.
 
+#include <accurate/sdk/random.hpp>
 #include "plugin/manifest.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -102,7 +103,7 @@ class TestUserContext : public sdk::UserContext {
   explicit TestUserContext(boost::asio::io_context& io) : io_(io) {}
   sdk::HttpClient& http() override { return http_; }
   sdk::StatsRecorder& stats() override { return stats_; }
-  std::mt19937_64& rng() override { return rng_; }
+  sdk::Rng& rng() override { return rng_; }
   std::uint64_t userId() const override { return 1; }
   const std::string& userClass() const override { return user_class_; }
   const sdk::RunSettings& settings() const override { return settings_; }
@@ -122,7 +123,7 @@ class TestUserContext : public sdk::UserContext {
   boost::asio::io_context& io_;
   UnusedHttpClient http_;
   RecordingStats stats_;
-  std::mt19937_64 rng_{42};
+  sdk::Rng rng_{42};
   std::string user_class_ = "test_good.ticker";
   sdk::RunSettings settings_;
 };

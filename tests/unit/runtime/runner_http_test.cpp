@@ -162,5 +162,31 @@ TEST(RunnerHttpTest, RequestsInFlightWhenTheStopTimeoutEndsAreAnsweredAndRecorde
   expectInFlightRequestsDrainAtStop(30ms);  // graceful first, then the hard stop lands mid-request
 }
 
+TEST(RunnerHttpTest, RequestsInFlightOfUsersStoppedByARetargetAreAnsweredAndRecordedOnce) {
+  TinyServer server(100ms);
+  RunnerOptions o;
+  o.settings.threads = 1;
+  o.settings.host = "http://127.0.0.1:" + std::to_string(server.port());
+  o.snapshot_interval = 100ms;
+  sdk::UserClassSpec spec;
+  spec.name = "fetch";
+  spec.tasks.push_back(sdk::memberTask<&FetchTasks::fetch>("fetch", 1));
+  spec.make_tasks = [](sdk::UserContext&) { return std::make_unique<FetchTasks>(); };
+  o.classes.push_back(std::move(spec));
+  Runner runner(std::move(o));
+  ASSERT_TRUE(runner.start(6, 1000).get().accepted);
+  std::this_thread::sleep_for(250ms);
+  ASSERT_TRUE(runner.setUsers(2, 1000).get().accepted);  // 4 users cancelled mid-request (stop timeout 0)
+  std::this_thread::sleep_for(250ms);
+  ASSERT_TRUE(runner.stop().get().accepted);
+  ASSERT_TRUE(runner.waitUntilStopped(5s));
+  const auto snap = runner.latestSnapshot();
+  EXPECT_GE(snap->total.num_requests, 12u);
+  EXPECT_EQ(snap->total.num_failures, 0u);
+  EXPECT_TRUE(snap->exceptions.empty()) << snap->exceptions.front().message;
+  EXPECT_EQ(static_cast<int>(snap->total.num_requests), server.answered());
+  EXPECT_EQ(server.received(), server.answered());
+}
+
 }  // namespace
 }  // namespace accurate::runtime

@@ -1,3 +1,4 @@
+#include <accurate/sdk/random.hpp>
 #include "runtime/wait_time.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -15,7 +16,7 @@ using Kind = sdk::WaitTime::Kind;
 
 TEST(WaitTimeTest, BetweenStaysWithinBoundsAndReachesBothEnds) {
   const sdk::WaitTime wait = sdk::WaitTime::between(microseconds(5), microseconds(7));
-  std::mt19937_64 rng(3);
+  sdk::Rng rng(3);
   std::set<std::int64_t> seen;
   for (int i = 0; i < 3000; ++i) {
     const auto d = delayAfterTask(wait, rng).count();
@@ -28,7 +29,7 @@ TEST(WaitTimeTest, BetweenStaysWithinBoundsAndReachesBothEnds) {
 
 TEST(WaitTimeTest, BetweenMeanIsTheMiddleOfTheRange) {
   const sdk::WaitTime wait = sdk::WaitTime::between(milliseconds(100), milliseconds(1000));
-  std::mt19937_64 rng(11);
+  sdk::Rng rng(11);
   double sum = 0;
   constexpr int kDraws = 20000;
   for (int i = 0; i < kDraws; ++i) sum += static_cast<double>(delayAfterTask(wait, rng).count());
@@ -37,7 +38,7 @@ TEST(WaitTimeTest, BetweenMeanIsTheMiddleOfTheRange) {
 }
 
 TEST(WaitTimeTest, ConstantNoneAndPacedDelays) {
-  std::mt19937_64 rng(1);
+  sdk::Rng rng(1);
   EXPECT_EQ(delayAfterTask(sdk::WaitTime::constant(milliseconds(250)), rng), milliseconds(250));
   EXPECT_EQ(delayAfterTask(sdk::WaitTime{}, rng), microseconds(0));
   EXPECT_EQ(delayAfterTask(sdk::WaitTime::pacing(milliseconds(250)), rng), microseconds(0));

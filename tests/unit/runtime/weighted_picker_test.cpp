@@ -1,3 +1,4 @@
+#include <accurate/sdk/random.hpp>
 #include "runtime/weighted_picker.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -28,7 +29,7 @@ double chiSquare(const std::vector<std::uint64_t>& observed, const std::vector<d
 TEST(WeightedPickerTest, FrequenciesFollowWeightsWithinChiSquareBound) {
   const std::vector<double> weights = {1, 2, 3, 4, 0, 10};
   const WeightedPicker picker(weights, "test");
-  std::mt19937_64 rng(12345);
+  sdk::Rng rng(12345);
   constexpr int kDraws = 100000;
   std::vector<std::uint64_t> counts(weights.size(), 0);
   for (int i = 0; i < kDraws; ++i) ++counts[picker.pick(rng)];
@@ -41,7 +42,7 @@ TEST(WeightedPickerTest, FrequenciesFollowWeightsWithinChiSquareBound) {
 
 TEST(WeightedPickerTest, ZeroWeightsAtEitherEndAreNeverPicked) {
   const WeightedPicker picker({0, 1e-9, 0, 5, 0}, "test");
-  std::mt19937_64 rng(7);
+  sdk::Rng rng(7);
   for (int i = 0; i < 20000; ++i) {
     const std::size_t k = picker.pick(rng);
     EXPECT_TRUE(k == 1 || k == 3) << k;
@@ -76,7 +77,7 @@ TEST(TaskPickerTest, NestedGroupUsesItsOwnWeightNotTheSumOfItsChildren) {
   tasks.push_back(sdk::TaskSpec{"g", 3, {}, {leaf("b", 5), leaf("c", 5)}});
   tasks.push_back(leaf("d", 0));
   const TaskPicker picker(tasks, "nested");
-  std::mt19937_64 rng(99);
+  sdk::Rng rng(99);
   std::map<std::string, std::uint64_t> counts;
   constexpr int kDraws = 100000;
   for (int i = 0; i < kDraws; ++i) ++counts[picker.pick(rng).name];
@@ -91,7 +92,7 @@ TEST(TaskPickerTest, DeeplyNestedLeafIsReached) {
   std::vector<sdk::TaskSpec> tasks;
   tasks.push_back(sdk::TaskSpec{"g1", 1, {}, {sdk::TaskSpec{"g2", 1, {}, {leaf("deep", 1), leaf("off", 0)}}}});
   const TaskPicker picker(tasks, "deep");
-  std::mt19937_64 rng(1);
+  sdk::Rng rng(1);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(picker.pick(rng).name, "deep");
 }
 

@@ -3,6 +3,7 @@
 /// Simulated users: the per-user context the core provides, the per-user task instance a plugin provides,
 /// weighted task trees, wait times and user classes.
 
+#include <accurate/sdk/random.hpp>
 #include <accurate/sdk/http.hpp>
 #include <accurate/sdk/stats.hpp>
 
@@ -33,7 +34,7 @@ class UserContext {
   /// The shard's stats recorder.
   virtual StatsRecorder& stats() = 0;
   /// A random generator private to this user (seeded per user).
-  virtual std::mt19937_64& rng() = 0;
+  virtual Rng& rng() = 0;
   /// Process-unique user number, starting at 1 (0 for the setup phase and commands).
   virtual std::uint64_t userId() const = 0;
   /// Name of the user class, e.g. "designate.large".
