@@ -6,17 +6,12 @@
 
 #include <functional>
 
+#include "unit/config/error_of.hpp"
+
 namespace accurate::config {
 namespace {
 
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const sdk::ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::errorOf;
 
 std::vector<PluginDeclaration> httpPlugin() {
   return {{"http", {{"http-path", "path", "Path of the default class", sdk::OptionSpec::Type::kString},

@@ -8,17 +8,12 @@
 
 #include <functional>
 
+#include "unit/config/error_of.hpp"
+
 namespace accurate::config {
 namespace {
 
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const sdk::ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::errorOf;
 
 TEST(ParseConfigText, AcceptsCommentsAndTrailingCommas) {
   const auto object = parseConfigText("// c\n{ /* x */ \"a\": [1, 2,], \"b\": {\"c\": 1,}, } // after\n", "f");

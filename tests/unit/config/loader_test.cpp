@@ -9,20 +9,15 @@
 
 #include <functional>
 
+#include "unit/config/error_of.hpp"
+
 namespace accurate::config {
 namespace {
 
 using std::chrono::milliseconds;
 using test::TempDir;
 
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const sdk::ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::errorOf;
 
 std::vector<PluginDeclaration> graphitePlugin() {
   return {{"graphite",
