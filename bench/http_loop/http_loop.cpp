@@ -38,6 +38,7 @@ class CountingRecorder final : public sdk::StatsRecorder {
  public:
   void record(const sdk::Sample&) override {}
   void recordException(std::string_view) override {}
+  void count(std::string_view, std::uint64_t) override {}
 };
 
 double cpuSeconds() {

@@ -259,6 +259,21 @@ std::string exceptionsHtml(const boost::json::object& report) {
   return out + "</tbody></table></div></section>";
 }
 
+std::string countersHtml(const boost::json::object& report) {
+  const auto* counters = objectAt(report, "counters");
+  if (!counters || counters->empty()) return "";
+  std::string out = R"(<section id="counters"><h2>Counters</h2><div class="scroll"><table><thead><tr>)"
+                    R"(<th>Counter</th><th class="num">Value</th></tr></thead><tbody>)";
+  for (const auto& [name, value] : *counters) {
+    out += R"(<tr><td class="name">)" + e(name) + R"(</td><td class="num">)" +
+           groupThousands(value.is_uint64() ? value.get_uint64() : value.is_int64() ? static_cast<std::uint64_t>(
+                                                                                         value.get_int64())
+                                                                                   : 0) +
+           "</td></tr>";
+  }
+  return out + "</tbody></table></div></section>";
+}
+
 std::string thresholdsHtml(const boost::json::object& report) {
   const auto* thresholds = arrayAt(report, "thresholds");
   if (!thresholds || thresholds->empty()) return {};
@@ -326,6 +341,7 @@ std::string renderHtmlReport(const boost::json::object& report) {
                          "sent, which includes time spent waiting behind slow requests (coordinated omission).");
   out += failuresHtml(report);
   out += exceptionsHtml(report);
+  out += countersHtml(report);
   out += thresholdsHtml(report);
   out += pluginsHtml(report);
   out += configHtml(report);

@@ -122,6 +122,10 @@ boost::json::object buildReportJson(const sdk::StatsSnapshot& snapshot, const Re
   }
   report["exceptions"] = std::move(exceptions);
 
+  boost::json::object counters;
+  for (const auto& counter : snapshot.counters) counters[counter.name] = counter.value;
+  report["counters"] = std::move(counters);
+
   boost::json::array history;
   history.reserve(snapshot.history.size());
   for (const auto& point : snapshot.history) history.push_back(historyPointJson(point));

@@ -50,6 +50,7 @@ class LagRecorder final : public sdk::StatsRecorder {
   explicit LagRecorder(stats::ShardStats& stats) noexcept : stats_(stats) {}
   void record(const sdk::Sample& sample) override;
   void recordException(std::string_view message) override { stats_.recordException(message); }
+  void count(std::string_view counter, std::uint64_t n) override { stats_.count(counter, n); }
   /// Samples recorded from now on also count @p lag_us in their intended response time.
   void setLag(std::uint64_t lag_us) noexcept { lag_us_ = lag_us; }
   /// Samples recorded from now on carry no lag.

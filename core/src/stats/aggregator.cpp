@@ -60,6 +60,14 @@ void Aggregator::add(StatsDelta&& delta) {
       it->second += e.count;
     }
   }
+  for (sdk::CounterValue& c : delta.counters) {
+    auto it = counters_.find(c.name);
+    if (it == counters_.end()) {
+      counters_.emplace(std::move(c.name), c.value);
+    } else {
+      it->second += c.value;
+    }
+  }
 }
 
 std::shared_ptr<const sdk::StatsSnapshot> Aggregator::publish(double now, std::uint32_t users,
@@ -109,6 +117,9 @@ std::shared_ptr<const sdk::StatsSnapshot> Aggregator::publish(double now, std::u
   std::stable_sort(snapshot->exceptions.begin(), snapshot->exceptions.end(),
                    [](const sdk::ExceptionCount& a, const sdk::ExceptionCount& b) { return a.count > b.count; });
 
+  snapshot->counters.reserve(counters_.size());
+  for (const auto& [name, value] : counters_) snapshot->counters.push_back(sdk::CounterValue{name, value});
+
   sdk::Histogram window_times = total_.response_times;
   window_times.subtract(base.total_response_times);
   sdk::HistoryPoint point;
@@ -142,6 +153,7 @@ void Aggregator::reset(double start_time) {
   total_.name = kTotalName;
   errors_.clear();
   exceptions_.clear();
+  counters_.clear();
   max_users_ = 0;
   history_ = {};
   window_.clear();

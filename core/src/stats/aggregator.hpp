@@ -77,6 +77,7 @@ class Aggregator {
   sdk::EntryStats total_;                           ///< merge of every entry ("Aggregated")
   std::map<ErrorKey, std::uint64_t> errors_;        ///< failure occurrences per (name, method, error)
   std::map<std::string, std::uint64_t, std::less<>> exceptions_;  ///< crash count per message
+  std::map<std::string, std::uint64_t, std::less<>> counters_;    ///< counter totals per name
   std::uint32_t max_users_ = 0;                     ///< peak users seen by publish since the reset
   std::vector<sdk::HistoryPoint> history_;          ///< one point per publish since the reset
   std::deque<Tick> window_;                         ///< the last window_seconds_ + 1 ticks, oldest first

@@ -127,6 +127,15 @@ void ShardStats::recordException(std::string_view message) {
   }
 }
 
+void ShardStats::count(std::string_view counter, std::uint64_t n) {
+  auto it = counters_.find(counter);
+  if (it == counters_.end()) {
+    counters_.emplace(std::string(counter), n);
+  } else {
+    it->second += n;
+  }
+}
+
 StatsDelta ShardStats::takeDelta() {
   StatsDelta delta;
   delta.entries.reserve(entries_.size());
@@ -147,6 +156,11 @@ StatsDelta ShardStats::takeDelta() {
     auto node = exceptions_.extract(exceptions_.begin());
     delta.exceptions.push_back(sdk::ExceptionCount{std::move(node.key()), node.mapped()});
   }
+  delta.counters.reserve(counters_.size());
+  while (!counters_.empty()) {
+    auto node = counters_.extract(counters_.begin());
+    delta.counters.push_back(sdk::CounterValue{std::move(node.key()), node.mapped()});
+  }
   reset();
   return delta;
 }
@@ -156,6 +170,7 @@ void ShardStats::reset() {
   entries_ = decltype(entries_){};
   errors_ = decltype(errors_){};
   exceptions_ = decltype(exceptions_){};
+  counters_ = decltype(counters_){};
 }
 
 }  // namespace accurate::stats

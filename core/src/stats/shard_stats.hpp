@@ -17,6 +17,7 @@ struct StatsDelta {
   std::vector<sdk::EntryStats> entries;           ///< per (method, name); current_rps fields unused
   std::vector<sdk::ErrorCount> errors;            ///< failures grouped by (method, name, error)
   std::vector<sdk::ExceptionCount> exceptions;    ///< task crashes grouped by message
+  std::vector<sdk::CounterValue> counters;        ///< counter increments by name
 };
 
 /// Statistics of one shard. Threading: every method runs on the shard's thread only.
@@ -29,6 +30,8 @@ class ShardStats final : public sdk::StatsRecorder {
   void recordWithLag(const sdk::Sample& sample, std::uint64_t lag_us);
   /// Records a task crash.
   void recordException(std::string_view message) override;
+  /// Adds @p n to counter @p counter.
+  void count(std::string_view counter, std::uint64_t n = 1) override;
   /// Moves out everything recorded since the previous call and starts empty.
   StatsDelta takeDelta();
   /// Drops everything recorded so far (stats reset).
@@ -96,6 +99,8 @@ class ShardStats final : public sdk::StatsRecorder {
   std::unordered_map<ErrorKey, std::uint64_t, KeyHash, KeyEqual> errors_;
   /// Task crash counts per message.
   std::unordered_map<std::string, std::uint64_t, KeyHash, KeyEqual> exceptions_;
+  /// Counter increments per name.
+  std::unordered_map<std::string, std::uint64_t, KeyHash, KeyEqual> counters_;
 };
 
 }  // namespace accurate::stats

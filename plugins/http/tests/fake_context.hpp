@@ -37,6 +37,7 @@ class NullRecorder final : public sdk::StatsRecorder {
  public:
   void record(const sdk::Sample&) override {}
   void recordException(std::string_view) override {}
+  void count(std::string_view, std::uint64_t) override {}
 };
 
 /// A user context for one fake user.

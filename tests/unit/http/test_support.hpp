@@ -34,6 +34,7 @@ class RecordingStats final : public sdk::StatsRecorder {
                        sample.content_length, std::string(sample.error)});
   }
   void recordException(std::string_view message) override { exceptions.emplace_back(message); }
+  void count(std::string_view, std::uint64_t) override {}
 
   std::vector<RecordedSample> samples;  ///< samples in recording order
   std::vector<std::string> exceptions;  ///< recorded task crashes

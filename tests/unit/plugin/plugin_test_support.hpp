@@ -82,6 +82,7 @@ class RecordingStats : public sdk::StatsRecorder {
     samples.push_back({std::string(sample.method), std::string(sample.name), sample.response_time_us});
   }
   void recordException(std::string_view message) override { exceptions.emplace_back(message); }
+  void count(std::string_view, std::uint64_t) override {}
 
   std::vector<Recorded> samples;        ///< samples in recording order
   std::vector<std::string> exceptions;  ///< recorded task crashes

@@ -51,6 +51,8 @@ TEST(Aggregator, TwoShardsMergeToTheSameStatsAsOneShardWithAllSamples) {
     if (i % 100 == 0) {
       one.recordException("boom");
       (i % 200 == 0 ? left : right).recordException("boom");
+      one.count("skipped.x");
+      (i % 200 == 0 ? left : right).count("skipped.x");
     }
   }
   Aggregator single, merged;
@@ -62,6 +64,9 @@ TEST(Aggregator, TwoShardsMergeToTheSameStatsAsOneShardWithAllSamples) {
   const auto a = single.publish(1001, 1, "running");
   const auto b = merged.publish(1001, 1, "running");
   ASSERT_EQ(a->entries.size(), 6u);
+  ASSERT_EQ(b->counters.size(), 1u);
+  EXPECT_EQ(b->counters[0].name, "skipped.x");
+  EXPECT_EQ(b->counters[0].value, 30u);
   ASSERT_EQ(a->entries.size(), b->entries.size());
   for (std::size_t i = 0; i < a->entries.size(); ++i) {
     const auto& x = a->entries[i];

@@ -136,6 +136,17 @@ TEST(ShardStats, GroupsExceptionsByMessage) {
   }
 }
 
+TEST(ShardStats, SumsCountersByNameAndEmptiesThemWithTheDelta) {
+  ShardStats shard;
+  shard.count("skipped.remove_domain");
+  shard.count(std::string("skipped.remove_domain"), 2);
+  shard.count("skipped.remove_record");
+  StatsDelta d = shard.takeDelta();
+  ASSERT_EQ(d.counters.size(), 2u);
+  for (const auto& c : d.counters) EXPECT_EQ(c.value, c.name == "skipped.remove_domain" ? 3u : 1u) << c.name;
+  EXPECT_TRUE(shard.takeDelta().counters.empty());
+}
+
 TEST(ShardStats, StampsFirstAndLastSampleTimesFromTheSystemClock) {
   // The shard reads the realtime clock at tick resolution (a few ms), so its stamps may trail a precise reading.
   constexpr double kCoarseResolution = 0.05;

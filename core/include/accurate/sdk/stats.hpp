@@ -31,6 +31,9 @@ class StatsRecorder {
   virtual void record(const Sample& sample) = 0;
   /// Records a task crash (an exception that escaped a task) under @p message.
   virtual void recordException(std::string_view message) = 0;
+  /// Adds @p n to the named counter @p counter (e.g. "skipped.remove_domain"): events that are neither requests
+  /// nor failures. Counters appear in the snapshot and in the report's `counters` object. Since ABI 1.1.
+  virtual void count(std::string_view counter, std::uint64_t n = 1) = 0;
 };
 
 /// Log-linear histogram of microsecond values with at most 0.1 % relative error (1024 linear sub-buckets per
@@ -113,6 +116,12 @@ struct ExceptionCount {
   std::uint64_t count = 0;       ///< how many times it escaped
 };
 
+/// A named event counter (see StatsRecorder::count).
+struct CounterValue {
+  std::string name;              ///< counter name, e.g. "skipped.remove_domain"
+  std::uint64_t value = 0;       ///< total since the stats reset
+};
+
 /// One point of the per-second history of the aggregated total.
 struct HistoryPoint {
   double time = 0;               ///< epoch seconds
@@ -139,6 +148,7 @@ struct StatsSnapshot {
   EntryStats total;                        ///< aggregate of all entries (name "Aggregated")
   std::vector<ErrorCount> errors;          ///< failures grouped, most frequent first
   std::vector<ExceptionCount> exceptions;  ///< task crashes grouped, most frequent first
+  std::vector<CounterValue> counters;      ///< named counters, sorted by name
   std::vector<HistoryPoint> history;       ///< one point per aggregation tick since start_time
 };
 
