@@ -166,6 +166,7 @@ int runLoad(const config::Config& config, const std::vector<std::shared_ptr<plug
   std::string summary = report::formatStatsTable(*final_snapshot) + "\n" + report::formatPercentiles(*final_snapshot);
   if (!final_snapshot->errors.empty()) summary += "\n" + report::formatFailures(*final_snapshot);
   if (!final_snapshot->exceptions.empty()) summary += "\n" + report::formatExceptions(*final_snapshot);
+  if (!final_snapshot->counters.empty()) summary += "\n" + report::formatCounters(*final_snapshot);
   if (!meta.thresholds.empty()) summary += "\n" + report::formatThresholdResults(meta.thresholds);
   std::fputs(summary.c_str(), console);
   std::fflush(console);

@@ -168,4 +168,11 @@ std::string formatExceptions(const sdk::StatsSnapshot& snapshot) {
   return out;
 }
 
+std::string formatCounters(const sdk::StatsSnapshot& snapshot) {
+  if (snapshot.counters.empty()) return {};
+  std::string out = "Counters\n";
+  for (const auto& counter : snapshot.counters) out += fmt::format("{:<50} {:>12}\n", counter.name, counter.value);
+  return out;
+}
+
 }  // namespace accurate::report

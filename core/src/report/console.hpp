@@ -77,4 +77,7 @@ std::string formatFailures(const sdk::StatsSnapshot& snapshot);
 /// The task crashes of @p snapshot (count, message); empty string when none.
 std::string formatExceptions(const sdk::StatsSnapshot& snapshot);
 
+/// The named counters (e.g. skipped tasks), one per line; empty when there are none.
+std::string formatCounters(const sdk::StatsSnapshot& snapshot);
+
 }  // namespace accurate::report

@@ -82,6 +82,16 @@ TEST(ConsoleTable, FailuresReportLikeLocustAndEmptyWithoutFailures) {
             std::string::npos);
 }
 
+TEST(Console, CountersAreListedByNameOnlyWhenPresent) {
+  sdk::StatsSnapshot snapshot;
+  EXPECT_EQ(formatCounters(snapshot), "");
+  snapshot.counters = {{"skipped.remove_domain", 4}};
+  const std::string text = formatCounters(snapshot);
+  EXPECT_NE(text.find("Counters"), std::string::npos);
+  EXPECT_NE(text.find("skipped.remove_domain"), std::string::npos);
+  EXPECT_NE(text.find(" 4\n"), std::string::npos);
+}
+
 TEST(TextFormat, PythonFloatMatchesReprForCsv) {
   EXPECT_EQ(pythonFloat(0), "0.0");
   EXPECT_EQ(pythonFloat(10), "10.0");
