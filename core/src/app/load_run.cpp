@@ -147,7 +147,10 @@ int runLoad(const config::Config& config, const std::vector<std::shared_ptr<plug
   for (auto& sink : registrations.sinks) sink.sink->flush();
   meta.thresholds = report::evaluateThresholds(thresholds, *final_snapshot);
   int exit_code = kExitOk;
-  if (!report::allPassed(meta.thresholds))
+  const std::string setup_failure = runner.setupFailure();
+  if (!setup_failure.empty())
+    exit_code = kExitRequestsFailed;  // whatever --exit-code-on-error says: the load never ran
+  else if (!report::allPassed(meta.thresholds))
     exit_code = kExitThresholdBroken;
   else if (final_snapshot->total.num_failures > 0)
     exit_code = config.exit_code_on_error;

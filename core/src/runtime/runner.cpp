@@ -104,7 +104,7 @@ struct Runner::Impl {
   bool apply(RunEvent event, std::string* reason = nullptr, bool announce = true);
   /// Makes the current state visible and tells on_state.
   void announce();
-  void onSetupDone(std::uint64_t run);
+  void onSetupDone(std::uint64_t run, const std::string& failure);
   void beginRamp();
   void rampStep(std::uint64_t generation);
   void applyShape(std::uint64_t run);
@@ -152,6 +152,7 @@ struct Runner::Impl {
   mutable std::mutex mutex;                 ///< guards the fields below
   mutable std::condition_variable changed;  ///< signalled on state changes and command completion
   std::shared_ptr<const sdk::StatsSnapshot> latest;  ///< latest published snapshot
+  std::string setup_failure;                ///< why the latest run's setup failed ("" when it did not)
   RunState settled_state = RunState::kReady;  ///< the last state whose on_state callback has returned
   int pending_commands = 0;                 ///< commands posted and not yet handled
   bool closed = false;                      ///< threads joined (or being joined)
@@ -267,6 +268,10 @@ CommandResult Runner::Impl::doStart(std::uint32_t users, double rate) {
   std::string reason;
   if (!apply(RunEvent::kStart, &reason, false)) return refused(reason);
   const std::uint64_t this_run = ++run;
+  {
+    std::lock_guard lock(mutex);
+    setup_failure.clear();
+  }
   target_users = users;
   spawn_rate = rate;
   roster.clear();
@@ -278,15 +283,24 @@ CommandResult Runner::Impl::doStart(std::uint32_t users, double rate) {
   Shard& first = *shards.front();
   const std::uint64_t seed = mixSeed(base_seed);
   asio::post(first.io(), [this, &first, seed, this_run] {
-    first.runSetup(opts.setup_phases, seed, [this, this_run] {
-      asio::post(control, [this, this_run] { onSetupDone(this_run); });
+    first.runSetup(opts.setup_phases, seed, [this, this_run](const std::string& failure) {
+      asio::post(control, [this, this_run, failure] { onSetupDone(this_run, failure); });
     });
   });
   return accepted();
 }
 
-void Runner::Impl::onSetupDone(std::uint64_t this_run) {
+void Runner::Impl::onSetupDone(std::uint64_t this_run, const std::string& failure) {
   if (this_run != run || state != RunState::kSetup) return;  // stopped during setup
+  if (!failure.empty()) {
+    // The load would run on missing data: stop, keeping the setup's stats (its failures) for the report.
+    {
+      std::lock_guard lock(mutex);
+      setup_failure = failure;
+    }
+    doStop("a setup phase failed");
+    return;
+  }
   resetStatsNow();  // the load phase's report excludes the setup phase
   load_start = Clock::now();
   apply(RunEvent::kSetupDone, nullptr, false);
@@ -571,6 +585,11 @@ void Runner::shutdown() {
 }
 
 RunState Runner::state() const noexcept { return impl_->public_state.load(); }
+
+std::string Runner::setupFailure() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->setup_failure;
+}
 
 std::uint32_t Runner::userCount() const noexcept { return impl_->public_users.load(); }
 

@@ -86,6 +86,8 @@ class Runner {
 
   /// The current state.
   RunState state() const noexcept;
+  /// Why the latest run's setup failed ("" when it did not): a failing setup phase stops the run.
+  std::string setupFailure() const;
   /// Users currently running (started and not stopped or finished).
   std::uint32_t userCount() const noexcept;
   /// The latest published snapshot (an empty one before the first).

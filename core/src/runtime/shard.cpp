@@ -104,14 +104,16 @@ void Shard::stopUser(std::uint64_t id) {
   });
 }
 
-void Shard::runSetup(const std::vector<SetupPhase>& phases, std::uint64_t seed, std::function<void()> on_done) {
+void Shard::runSetup(const std::vector<SetupPhase>& phases, std::uint64_t seed,
+                     std::function<void(const std::string& failure)> on_done) {
   if (users_.count(0) != 0) {
     spdlog::error("shard {}: internal error: a setup context is already running", index_);
     return;
   }
   auto user = std::make_shared<User>(*this, 0, nullptr, seed);
-  users_.emplace(0, Slot{user, std::move(on_done)});
-  launch(user, user->runSetup(phases));
+  auto failure = std::make_shared<std::string>();
+  users_.emplace(0, Slot{user, [failure, on_done = std::move(on_done)] { on_done(*failure); }});
+  launch(user, user->runSetup(phases, failure));
 }
 
 void Shard::userMayRetire(std::uint64_t id) {

@@ -79,8 +79,10 @@ class Shard {
   /// and its background work are cancelled. Unknown ids are ignored.
   void stopUser(std::uint64_t id);
   /// Runs @p phases (which must outlive the run) with the context of user 0; @p on_done is called on this
-  /// thread once they ended and their background work is joined (or cancelled by a stop).
-  void runSetup(const std::vector<SetupPhase>& phases, std::uint64_t seed, std::function<void()> on_done);
+  /// thread once they ended and their background work is joined (or cancelled by a stop), with the failure of
+  /// the phase that threw ("" when all succeeded).
+  void runSetup(const std::vector<SetupPhase>& phases, std::uint64_t seed,
+                std::function<void(const std::string& failure)> on_done);
   /// Stops everything: the arrival generator at once, users gracefully (no new task; waits end; the current
   /// task may go on), then after the stop timeout every user and background coroutine is cancelled (User::
   /// cancel: requests already sent still complete within the HTTP stop grace and are recorded; idle

@@ -167,7 +167,7 @@ asio::awaitable<void> User::runLoop(bool open_model) {
   if (!cancelled_) (void)co_await guarded("on_stop", [this] { return tasks_->onStop(*this); });
 }
 
-asio::awaitable<void> User::runSetup(const std::vector<SetupPhase>& phases) {
+asio::awaitable<void> User::runSetup(const std::vector<SetupPhase>& phases, std::shared_ptr<std::string> failure) {
   for (const SetupPhase& phase : phases) {
     if (stopping_) break;
     spdlog::info("setup phase '{}' starting", phase.name);
@@ -176,7 +176,9 @@ asio::awaitable<void> User::runSetup(const std::vector<SetupPhase>& phases) {
       spdlog::info("setup phase '{}' done in {:.3f} s", phase.name,
                    std::chrono::duration<double>(Clock::now() - started).count());
     } else if (!stopping_) {
-      spdlog::error("setup phase failed, the run continues: {}", last_error_);
+      spdlog::error("setup phase '{}' failed, stopping the run: {}", phase.name, last_error_);
+      *failure = last_error_;
+      break;
     }
   }
 }

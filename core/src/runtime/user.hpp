@@ -85,9 +85,10 @@ class User final : public sdk::UserContext {
   /// The task loop of a user of a class: make_tasks → onStart → {pick, run, wait} until stopping → onStop.
   /// @p open_model: take iterations from the shard's arrival queue instead of the class's wait time.
   boost::asio::awaitable<void> runLoop(bool open_model);
-  /// Runs the setup phases in order (a throwing phase is logged and recorded; the next one still runs), then
-  /// returns. Background work they started is joined by the shard before the setup counts as done.
-  boost::asio::awaitable<void> runSetup(const std::vector<SetupPhase>& phases);
+  /// Runs the setup phases in order, then returns. A throwing phase is recorded as an exception, its message
+  /// goes to @p failure and the later phases are skipped. Background work they started is joined by the shard
+  /// before the setup counts as done.
+  boost::asio::awaitable<void> runSetup(const std::vector<SetupPhase>& phases, std::shared_ptr<std::string> failure);
 
   /// Graceful stop: stopping() becomes true and a pending wait ends; the current task may finish.
   void beginStop();

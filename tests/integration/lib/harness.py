@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,3 +327,77 @@ class Findings:
     def raise_if_any(self, context: str = "") -> None:
         if self.problems:
             raise AssertionError("\n".join(["", *(f"- {p}" for p in self.problems), context]))
+
+
+class DesignateSim:
+    """build/designate-sim (next to the accurate executable) on 127.0.0.1 with ephemeral API and DNS ports.
+    extra: additional designate-sim flags (delays, faults, keystone users)."""
+
+    def __init__(self, accurate_exe: str, *extra):
+        self.exe = str(Path(accurate_exe).resolve().parent / "designate-sim")  # the simulator executable
+        self.extra = [str(e) for e in extra]  # extra command-line flags
+        self.proc: subprocess.Popen | None = None
+        self.tmp: Path | None = None  # holds the port file and the simulator's log
+        self.http_port = 0  # API + identity port
+        self.dns_port = 0  # DNS port (UDP and TCP)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def start(self) -> "DesignateSim":
+        if not os.access(self.exe, os.X_OK):
+            raise FileNotFoundError(f"{self.exe} not built")
+        self.tmp = Path(tempfile.mkdtemp(prefix="accurate-dsim."))
+        port_file = self.tmp / "ports.json"
+        self.log = open(self.tmp / "sim.log", "w")
+        self.proc = subprocess.Popen([self.exe, "--port-file", str(port_file), *self.extra],
+                                     preexec_fn=die_with_parent, stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        if not wait_until(lambda: self.proc.poll() is not None or port_file.exists(), timeout=10):
+            self.stop()
+            raise RuntimeError("designate-sim did not write its port file within 10 s")
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"designate-sim exited: {(self.tmp / 'sim.log').read_text()[-2000:]}")
+        ports = json.loads(port_file.read_text())
+        self.http_port, self.dns_port = ports["http_port"], ports["dns_port"]
+        return self
+
+    def request(self, method: str, path: str, body=None, headers=None, timeout: float = 5):
+        """One API call; returns (status, parsed JSON body or text)."""
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers={
+            "Content-Type": "application/json", **(headers or {})})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                status, raw = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, raw = e.code, e.read()
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop_process(self.proc, signal.SIGTERM)
+            self.proc = None
+            self.log.close()
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self.tmp and self.tmp.exists():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> "DesignateSim":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+def require_designate_sim(accurate_exe: str) -> None:
+    """Fails (not skips) when the simulator was not built: it is part of every build."""
+    exe = Path(accurate_exe).resolve().parent / "designate-sim"
+    if not os.access(exe, os.X_OK):
+        sys.exit(f"{exe} not built")

@@ -37,6 +37,33 @@ std::uint64_t exceptionCount(const sdk::StatsSnapshot& s, const std::string& mes
   return 0;
 }
 
+TEST(RunnerTest, FailingSetupPhaseStopsTheRunBeforeAnyUserAndKeepsItsStats) {
+  auto c = std::make_shared<Counters>();
+  StateLog log;
+  RunnerOptions o = baseOptions(log);
+  o.classes.push_back(fakeClass("fake", c, /*background=*/false, /*with_boom=*/false));
+  o.setup_phases.push_back(SetupPhase{"gather", [](sdk::UserContext& ctx) -> boost::asio::awaitable<void> {
+                                        ctx.stats().record(sdk::Sample{"POST", "/token", 1000, 0, "HTTP 401"});
+                                        throw std::runtime_error("cannot authenticate project p1");
+                                        co_return;
+                                      }});
+  bool second_ran = false;
+  o.setup_phases.push_back(SetupPhase{"second", [&second_ran](sdk::UserContext&) -> boost::asio::awaitable<void> {
+                                        second_ran = true;
+                                        co_return;
+                                      }});
+  Runner runner(std::move(o));
+  ASSERT_TRUE(runner.start(5, 100).get().accepted);
+  ASSERT_TRUE(runner.waitUntilStopped(5s));
+  EXPECT_EQ(runner.state(), S::kStopped);
+  EXPECT_EQ(c->started, 0) << "no user may start after a failed setup";
+  EXPECT_FALSE(second_ran) << "later setup phases are skipped";
+  EXPECT_NE(runner.setupFailure().find("cannot authenticate project p1"), std::string::npos) << runner.setupFailure();
+  const auto snapshot = runner.latestSnapshot();
+  EXPECT_EQ(snapshot->total.num_failures, 1u) << "the setup's samples stay for the report";
+  runner.shutdown();
+}
+
 TEST(RunnerTest, RunsSetupOnceThenUsersRetargetsAndStopsWithinTheStopTimeout) {
   auto c = std::make_shared<Counters>();
   StateLog log;
