@@ -143,7 +143,7 @@ for rep in $(seq 1 "$repeat"); do
   (cd "$out" && cpu_run "locust-$rep" -- "$py" -m locust -f locustfile.py --headless -u "$users" -r 1000 \
     -t "${duration}s" -H "$url" --only-summary --loglevel WARNING)
   # Requests of the task entries only (the "setup" rows are on_start's gathering).
-  requests=$(awk '$1 == "GET" && $2 != "setup" {n += $3} /^-+$/ && n > 0 {print n; exit}' "$out/locust-$rep.err")
+  requests=$(awk '$1 == "GET" && $2 != "setup" {n += $3} $1 == "Aggregated" {print n; exit}' "$out/locust-$rep.err")
   record locust "$rep" "${requests:-0}" "$out/locust-$rep.cpu.json"
   echo "repetition $rep/$repeat done" >&2
 done
