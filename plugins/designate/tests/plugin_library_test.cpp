@@ -1,5 +1,6 @@
 // Loads the built libaccurate_designate.so and drives it through the SDK the way the host does: handshake,
 // options and the prepare command, the two user classes and the gather phase, configuration errors.
+#include "collecting_host.hpp"
 #include "designate_fake_context.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -16,34 +17,8 @@
 namespace accurate::designate {
 namespace {
 
-class CollectingDeclarations final : public sdk::Declarations {
- public:
-  void addOption(sdk::OptionSpec option) override { options.push_back(std::move(option)); }
-  void addCommand(sdk::CommandSpec command) override { commands.push_back(std::move(command)); }
-  std::vector<sdk::OptionSpec> options;
-  std::vector<sdk::CommandSpec> commands;
-};
-
-using SetupPhase = std::function<boost::asio::awaitable<void>(sdk::UserContext&)>;
-
-class CollectingHost final : public sdk::Host {
- public:
-  explicit CollectingHost(boost::json::object config) : config_(std::move(config)) {}
-  const boost::json::object& config() const override { return config_; }
-  const sdk::RunSettings& settings() const override { return settings_; }
-  void addUserClass(sdk::UserClassSpec spec) override { classes.push_back(std::move(spec)); }
-  void addSetupPhase(std::string name, SetupPhase phase) override { phases.emplace_back(std::move(name), std::move(phase)); }
-  void addSink(std::shared_ptr<sdk::StatsSink>) override { ++others; }
-  void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener>) override { ++others; }
-  void setWebAuth(std::shared_ptr<sdk::WebAuthProvider>) override { ++others; }
-  std::vector<sdk::UserClassSpec> classes;
-  std::vector<std::pair<std::string, SetupPhase>> phases;
-  int others = 0;
-
- private:
-  boost::json::object config_;
-  sdk::RunSettings settings_;
-};
+using accurate::test::CollectingDeclarations;
+using accurate::test::CollectingHost;
 
 class DesignatePluginLibrary : public ::testing::Test {
  protected:

@@ -1,4 +1,5 @@
 // Loads the built libaccurate_http.so and drives it through the SDK the way the host does.
+#include "collecting_host.hpp"
 #include "fake_context.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -14,31 +15,8 @@
 namespace accurate::http_plugin {
 namespace {
 
-class CollectingDeclarations final : public sdk::Declarations {
- public:
-  void addOption(sdk::OptionSpec option) override { options.push_back(std::move(option)); }
-  void addCommand(sdk::CommandSpec command) override { commands.push_back(std::move(command)); }
-  std::vector<sdk::OptionSpec> options;
-  std::vector<sdk::CommandSpec> commands;
-};
-
-class CollectingHost final : public sdk::Host {
- public:
-  explicit CollectingHost(boost::json::object config) : config_(std::move(config)) {}
-  const boost::json::object& config() const override { return config_; }
-  const sdk::RunSettings& settings() const override { return settings_; }
-  void addUserClass(sdk::UserClassSpec spec) override { classes.push_back(std::move(spec)); }
-  void addSetupPhase(std::string, std::function<boost::asio::awaitable<void>(sdk::UserContext&)>) override { ++others; }
-  void addSink(std::shared_ptr<sdk::StatsSink>) override { ++others; }
-  void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener>) override { ++others; }
-  void setWebAuth(std::shared_ptr<sdk::WebAuthProvider>) override { ++others; }
-  std::vector<sdk::UserClassSpec> classes;
-  int others = 0;
-
- private:
-  boost::json::object config_;
-  sdk::RunSettings settings_;
-};
+using accurate::test::CollectingDeclarations;
+using accurate::test::CollectingHost;
 
 class PluginLibrary : public ::testing::Test {
  protected:
@@ -95,6 +73,7 @@ TEST_F(PluginLibrary, RegistersHttpGetWithoutConfigurationAndSendsGetSlash) {
   EXPECT_FALSE(context.client.sent[0].keep_headers);
   EXPECT_FALSE(context.client.sent[0].keep_body);
   EXPECT_EQ(host.others, 0);
+  EXPECT_TRUE(host.phases.empty());
 }
 
 TEST_F(PluginLibrary, RegistersConfiguredClassesAndValidatesBodies) {

@@ -1,0 +1,50 @@
+#pragma once
+// A Declarations and a Host that only collect what a plugin declares and registers, for tests that load a
+// plugin library and drive it the way the host does (plugins/*/tests/plugin_library_test.cpp).
+
+#include <accurate/sdk/host.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace accurate::test {
+
+/// Keeps every declared option and command.
+class CollectingDeclarations final : public sdk::Declarations {
+ public:
+  void addOption(sdk::OptionSpec option) override { options.push_back(std::move(option)); }
+  void addCommand(sdk::CommandSpec command) override { commands.push_back(std::move(command)); }
+  std::vector<sdk::OptionSpec> options;    ///< declared CLI options, in order
+  std::vector<sdk::CommandSpec> commands;  ///< declared sub-commands, in order
+};
+
+/// Gives the plugin @p config as its section and keeps the user classes and setup phases it registers.
+class CollectingHost final : public sdk::Host {
+ public:
+  /// A setup phase body.
+  using SetupPhase = std::function<boost::asio::awaitable<void>(sdk::UserContext&)>;
+
+  explicit CollectingHost(boost::json::object config) : config_(std::move(config)) {}
+  const boost::json::object& config() const override { return config_; }
+  const sdk::RunSettings& settings() const override { return settings_; }
+  void addUserClass(sdk::UserClassSpec spec) override { classes.push_back(std::move(spec)); }
+  void addSetupPhase(std::string name, SetupPhase phase) override { phases.emplace_back(std::move(name), std::move(phase)); }
+  void addSink(std::shared_ptr<sdk::StatsSink>) override { ++others; }
+  void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener>) override { ++others; }
+  void setWebAuth(std::shared_ptr<sdk::WebAuthProvider>) override { ++others; }
+
+  std::vector<sdk::UserClassSpec> classes;                   ///< registered user classes, in order
+  std::vector<std::pair<std::string, SetupPhase>> phases;    ///< registered setup phases (name, body)
+  int others = 0;                                            ///< sinks, listeners and web auth registered
+
+ private:
+  boost::json::object config_;   ///< the plugin's config section
+  sdk::RunSettings settings_;    ///< default run settings
+};
+
+}  // namespace accurate::test
