@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "app/commands.hpp"
+#include "app/ctl.hpp"
 #include "app/load_run.hpp"
 #include "app/options.hpp"
 #include "config/option_table.hpp"
@@ -25,6 +26,7 @@ const std::vector<config::CommandHelp> kCoreCommands = {
     {"plugins", "list the available plugins, their versions and what they provide"},
     {"report list", "list the persisted reports in --reports-dir, newest first"},
     {"report show", "show one persisted report (ID or a unique prefix of it)"},
+    {"ctl", "drive a running web UI: start | stop | reset | status | wait STATE [--timeout S] [--url URL]"},
 };
 
 /// Logs go to stderr so that stdout carries only results (--json).
@@ -89,6 +91,7 @@ int runChecked(int argc, char** argv) {
   if (sub.command == "plugins") return listPlugins(registry);
   if (sub.command == "report list") return listReports(options.config);
   if (sub.command == "report show") return showReport(options.config, options.positional);
+  if (sub.command == "ctl") return runCtl(options.config, options.positional);
   for (const auto& command : declarations.commands())
     if (command.spec.name == sub.command) return runPluginCommand(command, options.config, options.positional);
   return runLoad(options.config, loaded);

@@ -23,7 +23,11 @@ config::SubcommandMatch matchSubcommand(int argc, char** argv, const std::vector
 
 Options parseOptions(const std::vector<std::string>& args, const std::vector<config::PluginDeclaration>& plugins,
                      const std::vector<config::CommandHelp>& commands, bool allow_positional) {
-  config::ParsedCommandLine parsed = config::parseCommandLine(args, plugins);
+  // A sub-command gets every argument no one declared; a plain run refuses them (with a suggestion).
+  config::SplitArguments split;
+  if (allow_positional) split = config::splitCommandArguments(args, plugins);
+  config::ParsedCommandLine parsed = config::parseCommandLine(allow_positional ? split.options : args, plugins);
+  if (allow_positional) parsed.positional = std::move(split.command);
   Options options;
   if (parsed.help) {
     options.action = Options::Action::kHelp;

@@ -43,7 +43,9 @@ struct Options {
 /// Parses @p args (arguments after the sub-command words) with the options of @p plugins, then loads the
 /// configuration from the config file, the process environment and the command line.
 /// @param commands listed by --help.
-/// @param allow_positional false for a plain run: any non-option argument is then an error.
+/// @param allow_positional false for a plain run: any non-option argument is then an error. True for a
+///        sub-command: undeclared options and non-option words go, in order, to `positional`
+///        (config::splitCommandArguments).
 /// @throws sdk::ConfigError for any invalid option or configuration.
 Options parseOptions(const std::vector<std::string>& args, const std::vector<config::PluginDeclaration>& plugins,
                      const std::vector<config::CommandHelp>& commands, bool allow_positional);

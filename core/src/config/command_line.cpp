@@ -194,6 +194,37 @@ ParsedCommandLine parseCommandLine(const std::vector<std::string>& args, const s
   return parsed;
 }
 
+SplitArguments splitCommandArguments(const std::vector<std::string>& args,
+                                     const std::vector<PluginDeclaration>& plugins) {
+  const std::vector<KnownFlag> flags = knownFlags(plugins);
+  // The declared flag @p arg names ("--flag", "--flag=v", "-x", "-xVALUE"), or null.
+  const auto declared = [&](const std::string& arg) -> const KnownFlag* {
+    if (arg.size() < 2 || arg[0] != '-') return nullptr;
+    const auto it = arg[1] == '-'
+                        ? std::find_if(flags.begin(), flags.end(),
+                                       [&](const KnownFlag& f) { return f.flag == arg.substr(2, arg.find('=') - 2); })
+                        : std::find_if(flags.begin(), flags.end(), [&](const KnownFlag& f) { return f.short_flag == arg[1]; });
+    return it == flags.end() ? nullptr : &*it;
+  };
+  SplitArguments split;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      split.command.insert(split.command.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+      break;
+    }
+    const KnownFlag* flag = declared(arg);
+    if (!flag) {
+      split.command.push_back(arg);
+      continue;
+    }
+    split.options.push_back(arg);
+    const bool value_attached = arg[1] == '-' ? arg.find('=') != std::string::npos : arg.size() > 2;
+    if (flag->takes_value && !value_attached && i + 1 < args.size()) split.options.push_back(args[++i]);
+  }
+  return split;
+}
+
 std::string helpText(const std::vector<PluginDeclaration>& plugins, const std::vector<CommandHelp>& commands) {
   std::string out = "accurate - load generation for OpenStack Designate and any HTTP service\n\n"
                     "Usage: accurate [OPTIONS]\n       accurate COMMAND [ARGS] [OPTIONS]\n";

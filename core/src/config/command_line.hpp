@@ -30,6 +30,16 @@ struct CommandHelp {
 ///         `--uzers: unknown option (did you mean --users?)`, or for a plugin flag that is already taken.
 ParsedCommandLine parseCommandLine(const std::vector<std::string>& args, const std::vector<PluginDeclaration>& plugins);
 
+/// The arguments of a sub-command line split in two: `options` holds the core and plugin options (with their
+/// values) for parseCommandLine(); `command` holds, in order, everything else — non-option words, options no one
+/// declared (with any value that follows them as a separate word), and every argument after `--` — for the
+/// sub-command to interpret (e.g. `accurate designate prepare --zones 5`, `accurate ctl wait running --timeout 30`).
+struct SplitArguments {
+  std::vector<std::string> options;  ///< arguments for parseCommandLine()
+  std::vector<std::string> command;  ///< arguments for the sub-command
+};
+SplitArguments splitCommandArguments(const std::vector<std::string>& args, const std::vector<PluginDeclaration>& plugins);
+
 /// The --help text: usage, @p commands, core options, then each plugin's options under its name, and how
 /// the environment and the config file map to options.
 std::string helpText(const std::vector<PluginDeclaration>& plugins, const std::vector<CommandHelp>& commands);

@@ -54,7 +54,15 @@ boost::json::value redactSecrets(const boost::json::value& value) {
     for (const auto& item : value.get_array()) out.push_back(redactSecrets(item));
     return out;
   }
+  // Password hashes (crypt(3) / libsodium strings such as "$argon2id$...", "$y$...") are secrets whatever their
+  // key is called: e.g. the auth plugin's `users` object maps user names to hashes.
+  if (value.is_string() && looksLikePasswordHash(value.get_string())) return "***";
   return value;
+}
+
+bool looksLikePasswordHash(std::string_view text) {
+  constexpr std::array<std::string_view, 6> kPrefixes{"$argon2", "$y$", "$7$", "$2b$", "$6$", "$5$"};
+  return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return text.starts_with(p); });
 }
 
 void requireHost(const Config& config) {

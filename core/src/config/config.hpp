@@ -56,8 +56,13 @@ struct Config {
   bool worker = false;                                ///< cluster worker requested (reserved)
   std::string master_host = "127.0.0.1";              ///< master address (reserved)
   std::uint16_t master_port = 5557;                   ///< master port (reserved)
-  std::string web_host = "127.0.0.1";                 ///< web UI listen address (reserved)
-  std::uint16_t web_port = 8089;                      ///< web UI port (reserved)
+  std::string web_host = "127.0.0.1";                 ///< web UI listen address
+  std::uint16_t web_port = 8089;                      ///< web UI port
+  std::optional<std::string> tls_cert;                ///< web UI certificate (PEM file); HTTPS when set
+  std::optional<std::string> tls_key;                 ///< web UI private key (PEM file)
+  std::optional<std::string> web_user;                ///< `accurate ctl`: Basic auth user
+  std::optional<std::string> web_password;            ///< `accurate ctl`: Basic auth password (a secret)
+  std::optional<std::string> web_token;               ///< `accurate ctl`: bearer token (a secret)
   std::optional<std::uint64_t> seed;                  ///< RNG seed; none = random
 
   // --- JSON views ---
@@ -74,8 +79,12 @@ struct Config {
 };
 
 /// A copy of @p value where the value of every object key containing password, secret, token, api_key,
-/// apikey or credential (case-insensitive), at any depth, is replaced by "***".
+/// apikey or credential (case-insensitive), at any depth, and every string that looksLikePasswordHash(), is
+/// replaced by "***".
 boost::json::value redactSecrets(const boost::json::value& value);
+
+/// True when @p text is a password hash in crypt(3) or libsodium form ("$argon2id$...", "$y$...", ...).
+bool looksLikePasswordHash(std::string_view text);
 
 /// True when @p key names a secret (see redactSecrets).
 bool isSecretKey(std::string_view key);

@@ -134,6 +134,13 @@ Config build(const object& core) {
   c.master_port = static_cast<std::uint16_t>(core.at("master_port").to_number<std::int64_t>());
   c.web_host = std::string(core.at("web_host").get_string());
   c.web_port = static_cast<std::uint16_t>(core.at("web_port").to_number<std::int64_t>());
+  c.tls_cert = optionalString(core.at("tls_cert"));
+  c.tls_key = optionalString(core.at("tls_key"));
+  if (c.tls_cert.has_value() != c.tls_key.has_value())
+    throw sdk::ConfigError(c.tls_cert ? "--tls-key" : "--tls-cert", "--tls-cert and --tls-key go together");
+  c.web_user = optionalString(core.at("web_user"));
+  c.web_password = optionalString(core.at("web_password"));
+  c.web_token = optionalString(core.at("web_token"));
   if (!core.at("seed").is_null()) c.seed = static_cast<std::uint64_t>(core.at("seed").to_number<std::int64_t>());
   return c;
 }

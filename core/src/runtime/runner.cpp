@@ -96,7 +96,7 @@ struct Runner::Impl {
   bool onRunnerThread() const;
 
   // ----- control thread -----
-  CommandResult doStart(std::uint32_t users, double rate);
+  CommandResult doStart(std::uint32_t users, double rate, const std::optional<TestSettings>& test);
   CommandResult doSetUsers(std::uint32_t users, double rate);
   CommandResult doStop(const char* why);
   void doQuit();
@@ -114,7 +114,10 @@ struct Runner::Impl {
   asio::awaitable<void> snapshotLoop();
   asio::awaitable<void> collect();
   void publish();
-  void setUsersVisible() { public_users.store(roster.running()); }
+  void setUsersVisible() {
+    public_users.store(roster.running());
+    aggregator.noteUsers(roster.running());
+  }
 
   RunnerOptions opts;                  ///< the options (setup phases are referenced by shard 0)
   RunEnvironment env;                  ///< shared, read-only run data for the shards
@@ -259,7 +262,7 @@ void Runner::Impl::announce() {
   changed.notify_all();
 }
 
-CommandResult Runner::Impl::doStart(std::uint32_t users, double rate) {
+CommandResult Runner::Impl::doStart(std::uint32_t users, double rate, const std::optional<TestSettings>& test) {
   if (quitting) return refused("cannot start: the runner is shutting down");
   if (opts.shape.empty()) {
     if (auto bad = badSpawnRate(rate)) return refused("cannot start: " + *bad);
@@ -267,6 +270,11 @@ CommandResult Runner::Impl::doStart(std::uint32_t users, double rate) {
   }
   std::string reason;
   if (!apply(RunEvent::kStart, &reason, false)) return refused(reason);
+  if (test) {
+    // No user or background coroutine is alive between tests; the posts below publish the change to the shards.
+    opts.settings.host = env.settings.host = test->host;
+    opts.settings.run_time = env.settings.run_time = test->run_time;
+  }
   const std::uint64_t this_run = ++run;
   {
     std::lock_guard lock(mutex);
@@ -538,8 +546,10 @@ Runner::~Runner() {
   }
 }
 
-std::future<CommandResult> Runner::start(std::uint32_t users, double spawn_rate) {
-  return impl_->command([impl = impl_.get(), users, spawn_rate] { return impl->doStart(users, spawn_rate); });
+std::future<CommandResult> Runner::start(std::uint32_t users, double spawn_rate, std::optional<TestSettings> test) {
+  return impl_->command([impl = impl_.get(), users, spawn_rate, test = std::move(test)] {
+    return impl->doStart(users, spawn_rate, test);
+  });
 }
 
 std::future<CommandResult> Runner::setUsers(std::uint32_t users, double spawn_rate) {

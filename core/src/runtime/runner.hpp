@@ -46,6 +46,12 @@ struct RunnerOptions {
   std::function<void(RunState)> on_state;
 };
 
+/// Settings of one test that replace the runner's for that test (the web UI's start form).
+struct TestSettings {
+  std::string host;                                    ///< target base URL of the test
+  std::optional<std::chrono::milliseconds> run_time;   ///< load-phase duration; none = until stopped
+};
+
 /// Answer to a command.
 struct CommandResult {
   bool accepted = false;  ///< false when the command was refused
@@ -68,7 +74,9 @@ class Runner {
   /// Starts a run (from Ready or Stopped): stats reset, setup phases on shard 0, stats reset again, then
   /// @p users are spread over the classes and started at @p spawn_rate users/s across the shards. Spawning
   /// completes only after setup. settings.run_time, when set, stops the run that long after setup ended.
-  std::future<CommandResult> start(std::uint32_t users, double spawn_rate);
+  /// @p test, when given, replaces settings.host and settings.run_time from this test on.
+  std::future<CommandResult> start(std::uint32_t users, double spawn_rate,
+                                   std::optional<TestSettings> test = std::nullopt);
   /// Changes the target user count during a run (refused with a load shape): more users are started, or the
   /// extra ones stopped (newest first), at @p spawn_rate users/s.
   std::future<CommandResult> setUsers(std::uint32_t users, double spawn_rate);

@@ -6,6 +6,7 @@
 
 #include <accurate/sdk/stats.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <compare>
 #include <cstdint>
@@ -28,6 +29,9 @@ class Aggregator {
   explicit Aggregator(unsigned window_seconds = 10);
   /// Adds one delta (from a shard or a worker).
   void add(StatsDelta&& delta);
+  /// Takes @p users into the peak user count (max_users) between two publishes, so that a peak shorter than the
+  /// publish period still reaches the snapshots and the report.
+  void noteUsers(std::uint32_t users) noexcept { max_users_ = std::max(max_users_, users); }
   /// Builds and returns a new immutable snapshot at epoch time @p now, appends a history point and advances
   /// the sliding window. Call about once per second.
   std::shared_ptr<const sdk::StatsSnapshot> publish(double now, std::uint32_t users, const std::string& state);

@@ -401,3 +401,81 @@ def require_designate_sim(accurate_exe: str) -> None:
     exe = Path(accurate_exe).resolve().parent / "designate-sim"
     if not os.access(exe, os.X_OK):
         sys.exit(f"{exe} not built")
+
+
+class AccurateWeb:
+    """accurate in web UI mode (no --headless) on a free 127.0.0.1 port, its output in a temporary file.
+    args: the rest of the command line (plugins, config, target...). stop() sends SIGINT (a graceful quit that
+    writes the running test's report) and returns the exit code."""
+
+    def __init__(self, exe: str, args: list, scheme: str = "http", env: dict | None = None):
+        self.exe = exe  # the accurate executable
+        self.args = [str(a) for a in args]  # command line after the executable (--web-port is added)
+        self.scheme = scheme  # "https" when started with --tls-cert/--tls-key
+        self.env = env  # environment (None = inherit)
+        self.port = free_port()  # web UI port
+        self.proc: subprocess.Popen | None = None
+        self.log_file = tempfile.NamedTemporaryFile(prefix="accurate-web.", suffix=".log", delete=False)
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://127.0.0.1:{self.port}"
+
+    def start(self, ready_timeout: float = 15) -> "AccurateWeb":
+        cmd = [self.exe, *self.args, "--web-port", str(self.port)]
+        self.proc = subprocess.Popen(cmd, preexec_fn=die_with_parent, stdin=subprocess.DEVNULL,
+                                     stdout=self.log_file, stderr=subprocess.STDOUT, env=self.env)
+
+        def listening() -> bool:
+            if self.proc.poll() is not None:
+                return True
+            with socket.socket() as s:
+                s.settimeout(0.2)
+                return s.connect_ex(("127.0.0.1", self.port)) == 0
+
+        if not wait_until(listening, ready_timeout, 0.1) or self.proc.poll() is not None:
+            code = self.proc.poll()
+            self.stop()
+            raise RuntimeError(f"accurate web UI did not start (exit {code}): {' '.join(cmd)}\n{self.output()[-3000:]}")
+        return self
+
+    def output(self) -> str:
+        """Everything the process printed so far."""
+        return Path(self.log_file.name).read_text(errors="replace")
+
+    def stop(self, timeout: float = 20) -> int | None:
+        """SIGINT, then SIGKILL after timeout seconds; the exit code (None when it was not started)."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                stop_process(self.proc, signal.SIGKILL)
+                raise AssertionError(f"accurate did not quit within {timeout} s of SIGINT\n{self.output()[-3000:]}")
+        return self.proc.returncode
+
+    def cleanup(self) -> None:
+        try:
+            self.stop()
+        finally:
+            self.log_file.close()
+            Path(self.log_file.name).unlink(missing_ok=True)
+
+    def __enter__(self) -> "AccurateWeb":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+def http_get(url: str, headers: dict | None = None, method: str = "GET", data: bytes | None = None,
+             timeout: float = 10, context=None) -> tuple[int, dict, bytes]:
+    """One request; (status, headers, body) for every status, including 4xx/5xx."""
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()

@@ -109,4 +109,18 @@ TEST(HelpText, ListsCoreOptionsPluginOptionsByPluginAndCommands) {
 }
 
 }  // namespace
+TEST(SplitCommandArgumentsTest, GivesUndeclaredOptionsAndWordsToTheCommandInOrder) {
+  const auto split = splitCommandArguments(
+      {"prepare", "-f", "c.json", "--zones", "5", "--users=3", "-u10", "--http-path", "/x", "--dry", "--", "--users", "x"},
+      httpPlugin());
+  EXPECT_EQ(split.options, (std::vector<std::string>{"-f", "c.json", "--users=3", "-u10", "--http-path", "/x"}));
+  EXPECT_EQ(split.command, (std::vector<std::string>{"prepare", "--zones", "5", "--dry", "--users", "x"}));
+}
+
+TEST(SplitCommandArgumentsTest, DeclaredBooleanFlagsTakeNoValue) {
+  const auto split = splitCommandArguments({"--headless", "running", "--timeout", "30"}, {});
+  EXPECT_EQ(split.options, (std::vector<std::string>{"--headless"}));
+  EXPECT_EQ(split.command, (std::vector<std::string>{"running", "--timeout", "30"}));
+}
+
 }  // namespace accurate::config

@@ -27,6 +27,15 @@ TEST(RedactSecrets, LeavesOrdinaryKeysAlone) {
   EXPECT_TRUE(isSecretKey("x_credential"));
 }
 
+TEST(RedactSecrets, ReplacesPasswordHashesWhateverTheirKey) {
+  const auto input = boost::json::parse(R"({"auth": {"users": {
+    "alice": "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", "bob": "$y$j9T$salt$hash"},
+    "realm": "accurate", "note": "$5 off"}})");
+  const auto expected = boost::json::parse(R"({"auth": {"users": {"alice": "***", "bob": "***"},
+    "realm": "accurate", "note": "$5 off"}})");
+  EXPECT_EQ(redactSecrets(input), expected);
+}
+
 TEST(ConfigRedacted, RedactsTheEffectiveConfig) {
   Config c;
   c.effective = boost::json::parse(R"({"digaas": {"token": "abc"}, "users": 3})");

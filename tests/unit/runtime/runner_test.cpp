@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace accurate::runtime {
 namespace {
@@ -177,6 +178,34 @@ TEST(RunnerTest, RunTimeStopsPacedUsersAndTheirLagIsRecorded) {
   EXPECT_GE(work->num_requests, 25u);
   EXPECT_LE(work->num_requests, 50u);
   EXPECT_EQ(work->intended_response_times.count(), work->num_requests) << "every paced sample carries its lag";
+}
+
+TEST(RunnerTest, TestSettingsReplaceHostAndRunTimeFromThatTestOn) {
+  auto c = std::make_shared<Counters>();
+  StateLog log;
+  RunnerOptions o = baseOptions(log);
+  o.classes.push_back(fakeClass("plain", c, false, false, sdk::WaitTime::constant(20ms)));
+  o.settings.host = "http://configured.invalid";
+  o.settings.run_time = 60s;
+  auto seen_host = std::make_shared<std::string>();
+  o.setup_phases.push_back({"look", [seen_host](sdk::UserContext& ctx) -> boost::asio::awaitable<void> {
+                              *seen_host = ctx.settings().host;
+                              co_return;
+                            }});
+  Runner runner(std::move(o));
+  const auto begin = Steady::now();
+  ASSERT_TRUE(runner.start(2, 100, TestSettings{"http://first.invalid", 300ms}).get().accepted);
+  ASSERT_TRUE(log.waitFor(S::kStopped, 5, 3s)) << "the test's own run time ends it, not the configured 60 s";
+  EXPECT_LT(Steady::now() - begin, 2s);
+  EXPECT_EQ(*seen_host, "http://first.invalid");
+
+  ASSERT_TRUE(runner.start(2, 100, TestSettings{"http://second.invalid", std::nullopt}).get().accepted);
+  ASSERT_TRUE(eventually([&] { return runner.state() == S::kRunning; }, 3s));
+  EXPECT_EQ(*seen_host, "http://second.invalid");
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(runner.state(), S::kRunning) << "no run time: runs until stopped";
+  ASSERT_TRUE(runner.stop().get().accepted);
+  EXPECT_TRUE(runner.waitUntilStopped(3s));
 }
 
 TEST(RunnerTest, OpenModelRunsAtTheArrivalRateIgnoringWaitTimes) {

@@ -145,6 +145,17 @@ TEST(Aggregator, MaxUsersIsThePeakSeenByPublish) {
   EXPECT_EQ(snap->max_users, 20u);
 }
 
+TEST(Aggregator, MaxUsersIncludesAPeakNotedBetweenPublishes) {
+  Aggregator agg;
+  agg.reset(0);
+  agg.publish(1, 5, "running");
+  agg.noteUsers(8);  // raised to 8 and stopped before the next publish
+  const auto snap = agg.publish(2, 0, "stopped");
+  EXPECT_EQ(snap->max_users, 8u);
+  agg.reset(3);
+  EXPECT_EQ(agg.publish(4, 2, "running")->max_users, 2u) << "a reset forgets the old peak";
+}
+
 TEST(Aggregator, CurrentRpsUsesTheCountsOfWindowSecondsPublishesAgo) {
   Aggregator agg(3);
   agg.reset(1000);
