@@ -33,14 +33,16 @@ class SessionControl final : public web::RunControl {
     runtime::CommandResult result;
     if (running) {
       result = runner.setUsers(request.users, request.spawn_rate).get();
-      if (result.accepted) remember(request, std::nullopt);
-      return {result.accepted, result.accepted ? fmt::format("Changing the user count to {}", request.users)
-                                               : result.reason};
+      if (result.accepted) remember(request, /*new_test=*/false);
+      if (!result.accepted) return {false, result.reason};
+      const bool other_host = request.host && *request.host != session_.host();
+      return {true, fmt::format("Changing the user count to {}{}", request.users,
+                                other_host ? " (a new host applies from the next test on)" : "")};
     }
     runtime::TestSettings test{request.host.value_or(session_.host()), request.run_time};
     if (test.host.empty()) return {false, "no target host: give one in the start form (host)"};
     result = session_.start(request.users, request.spawn_rate, test);
-    if (result.accepted) remember(request, request.run_time);
+    if (result.accepted) remember(request, /*new_test=*/true);
     return {result.accepted, result.accepted ? std::string("Swarming started") : result.reason};
   }
 
@@ -83,11 +85,12 @@ class SessionControl final : public web::RunControl {
   }
 
  private:
-  void remember(const web::SwarmRequest& request, std::optional<std::optional<std::chrono::milliseconds>> run_time) {
+  /// Keeps what /status reports of an accepted swarm; a new test also brings its run time.
+  void remember(const web::SwarmRequest& request, bool new_test) {
     std::lock_guard lock(mutex_);
     target_users_ = request.users;
     spawn_rate_ = request.spawn_rate;
-    if (run_time) run_time_ = *run_time;
+    if (new_test) run_time_ = request.run_time;
   }
 
   LoadSession& session_;                              ///< the load
