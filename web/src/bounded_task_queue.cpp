@@ -1,13 +1,6 @@
 #include "bounded_task_queue.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 namespace accurate::web {
 
@@ -43,10 +36,6 @@ void BoundedTaskQueue::shutdown() {
 }
 
 void BoundedTaskQueue::work() {
-  // Below the load's shards in the scheduler (Linux nices threads one by one): a busy or hostile web client takes
-  // what CPU the load leaves, not the other way round.
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kWebThreadNice) != 0)
-    spdlog::debug("web UI: cannot lower the priority of a request thread: {}", std::strerror(errno));
   while (true) {
     std::function<void()> task;
     {

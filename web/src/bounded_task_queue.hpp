@@ -16,9 +16,6 @@
 
 namespace accurate::web {
 
-/// Nice value of the request threads (the load's threads keep the process's, normally 0).
-inline constexpr int kWebThreadNice = 19;
-
 /// Threading: enqueue() from httplib's accepting thread; shutdown() once, from the same thread (httplib calls
 /// it when its accept loop ends). The destructor shuts down if needed.
 class BoundedTaskQueue final : public httplib::TaskQueue {
