@@ -41,6 +41,12 @@ const char* refusalMessage(unsigned status) {
 httplib::Server::HandlerResponse RequestGuard::check(const httplib::Request& request,
                                                      httplib::Response& response) const {
   using Result = httplib::Server::HandlerResponse;
+  if (!limiter_.allow(request.remote_addr)) {
+    sendError(response, 429, "too many requests from this address: slow down");
+    response.set_header("Retry-After", "1");
+    closeAfter(request, response);
+    return Result::Handled;
+  }
   if (auth_) {
     sdk::AuthDecision decision;
     try {

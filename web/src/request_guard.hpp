@@ -1,8 +1,10 @@
 #pragma once
 /// @file request_guard.hpp
 /// What runs before routing (cpp-httplib's pre-routing handler, before any request body is read):
-/// authentication of every request, and the body limits (413 over the limit, 411 for chunked bodies).
+/// the per-address rate limit (429), authentication of every request, and the body limits (413 over the limit,
+/// 411 for chunked bodies).
 
+#include "rate_limit.hpp"
 #include "router.hpp"
 
 #include <accurate/sdk/auth.hpp>
@@ -18,7 +20,7 @@ namespace accurate::web {
 /// larger ones are refused from their Content-Length without reading them.
 inline constexpr std::size_t kMaxDrainedBodyBytes = 1024 * 1024;
 
-/// The pre-routing checks of one server. Thread-safe (read-only after construction).
+/// The pre-routing checks of one server. Thread-safe.
 class RequestGuard {
  public:
   /// @p auth may be null (no authentication). @p router answers body-less POSTs directly (see check()).
@@ -34,6 +36,7 @@ class RequestGuard {
   std::shared_ptr<sdk::WebAuthProvider> auth_;  ///< null: every request is allowed
   std::size_t max_body_bytes_;                  ///< larger declared bodies get 413
   const Router& router_;                        ///< the server's routes
+  mutable RateLimiter limiter_;                 ///< requests per address
 };
 
 }  // namespace accurate::web

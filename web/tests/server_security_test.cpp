@@ -1,6 +1,7 @@
 // Security of the server: authentication before every route, cross-site refusal, slow clients, TLS,
 // listen errors and stop().
 
+#include "rate_limit.hpp"
 #include "test_support.hpp"
 
 #include "report/report_store.hpp"
@@ -347,6 +348,32 @@ TEST_F(ServerNoAuth, ServesOverTlsWithASelfSignedCertificate) {
   plain.set_read_timeout(std::chrono::seconds(2));
   const auto refused = plain.Get("/status");
   EXPECT_TRUE(!refused || refused->status != 200);
+}
+
+}  // namespace
+}  // namespace accurate::web
+
+namespace accurate::web {
+namespace {
+
+TEST(ServerRateLimit, AClientFloodingTheApiGets429WithRetryAfter) {
+  test::FakeRunControl control;
+  WebServer server(test::testOptions(), control);
+  server.start();
+  auto client = test::clientFor(server);
+  int limited = 0;
+  std::string retry_after;
+  const int requests = static_cast<int>(kClientBurst) + 200;  // bounded: the burst plus some
+  for (int i = 0; i < requests && limited == 0; ++i) {
+    const auto result = client.Get("/status");
+    ASSERT_TRUE(result) << "request " << i;
+    if (result->status == 429) {
+      ++limited;
+      retry_after = result->get_header_value("Retry-After");
+    }
+  }
+  EXPECT_EQ(limited, 1) << "the flood is capped once the burst is spent";
+  EXPECT_EQ(retry_after, "1");
 }
 
 }  // namespace
