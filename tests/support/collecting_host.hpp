@@ -2,6 +2,7 @@
 // A Declarations and a Host that only collect what a plugin declares and registers, for tests that load a
 // plugin library and drive it the way the host does (plugins/*/tests/plugin_library_test.cpp).
 
+#include <accurate/sdk/errors.hpp>
 #include <accurate/sdk/host.hpp>
 
 #include <boost/json/object.hpp>
@@ -23,7 +24,8 @@ class CollectingDeclarations final : public sdk::Declarations {
   std::vector<sdk::CommandSpec> commands;  ///< declared sub-commands, in order
 };
 
-/// Gives the plugin @p config as its section and keeps the user classes and setup phases it registers.
+/// Gives the plugin @p config as its section and keeps the user classes, setup phases and web authentication
+/// provider it registers.
 class CollectingHost final : public sdk::Host {
  public:
   /// A setup phase body.
@@ -36,11 +38,15 @@ class CollectingHost final : public sdk::Host {
   void addSetupPhase(std::string name, SetupPhase phase) override { phases.emplace_back(std::move(name), std::move(phase)); }
   void addSink(std::shared_ptr<sdk::StatsSink>) override { ++others; }
   void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener>) override { ++others; }
-  void setWebAuth(std::shared_ptr<sdk::WebAuthProvider>) override { ++others; }
+  void setWebAuth(std::shared_ptr<sdk::WebAuthProvider> provider) override {
+    if (web_auth) throw sdk::ConfigError("", "web auth already set");
+    web_auth = std::move(provider);
+  }
 
   std::vector<sdk::UserClassSpec> classes;                   ///< registered user classes, in order
   std::vector<std::pair<std::string, SetupPhase>> phases;    ///< registered setup phases (name, body)
-  int others = 0;                                            ///< sinks, listeners and web auth registered
+  std::shared_ptr<sdk::WebAuthProvider> web_auth;           ///< the web authentication provider, if one was set
+  int others = 0;                                            ///< sinks and listeners registered
 
  private:
   boost::json::object config_;   ///< the plugin's config section

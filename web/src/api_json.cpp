@@ -1,5 +1,7 @@
 #include "api_json.hpp"
 
+#include "report/report_json.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -121,16 +123,7 @@ json::object historyJson(const sdk::StatsSnapshot& snapshot, std::optional<doubl
   json::array points;
   for (const sdk::HistoryPoint& point : snapshot.history) {
     if (since && !(point.time > *since)) continue;
-    points.push_back(json::object{{"time", point.time},
-                                  {"users", point.users},
-                                  {"rps", point.rps},
-                                  {"fail_per_sec", point.fail_per_sec},
-                                  {"p50_ms", point.p50_ms},
-                                  {"p95_ms", point.p95_ms},
-                                  {"p99_ms", point.p99_ms},
-                                  {"avg_ms", point.avg_ms},
-                                  {"total_requests", point.total_requests},
-                                  {"total_failures", point.total_failures}});
+    points.push_back(report::historyPointJson(point));
   }
   return json::object{{"history", std::move(points)}};
 }

@@ -32,6 +32,8 @@ boost::json::array bucketsJson(const sdk::Histogram& histogram) {
   return buckets;
 }
 
+}  // namespace
+
 boost::json::object historyPointJson(const sdk::HistoryPoint& point) {
   return boost::json::object{
       {"time", point.time},
@@ -46,8 +48,6 @@ boost::json::object historyPointJson(const sdk::HistoryPoint& point) {
       {"total_failures", point.total_failures},
   };
 }
-
-}  // namespace
 
 boost::json::object entryJson(const sdk::EntryStats& entry, double duration_s) {
   const double requests = static_cast<double>(entry.num_requests);

@@ -35,6 +35,9 @@ struct ReportMeta {
 /// Builds report.json from the final @p snapshot and @p meta. Pure function; any thread.
 boost::json::object buildReportJson(const sdk::StatsSnapshot& snapshot, const ReportMeta& meta);
 
+/// One history point in report.json's form (also the web API's /stats/history items).
+boost::json::object historyPointJson(const sdk::HistoryPoint& point);
+
 /// One entry (or the total) in report.json's form; rates use @p duration_s seconds.
 boost::json::object entryJson(const sdk::EntryStats& entry, double duration_s);
 

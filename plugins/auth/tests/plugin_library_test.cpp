@@ -17,29 +17,7 @@ namespace accurate::auth {
 namespace {
 
 using accurate::test::CollectingDeclarations;
-
-/// A Host that keeps the web authentication provider (CollectingHost only counts it).
-class AuthCapturingHost final : public sdk::Host {
- public:
-  explicit AuthCapturingHost(boost::json::object config) : config_(std::move(config)) {}
-  const boost::json::object& config() const override { return config_; }
-  const sdk::RunSettings& settings() const override { return settings_; }
-  void addUserClass(sdk::UserClassSpec) override { ++others; }
-  void addSetupPhase(std::string, std::function<boost::asio::awaitable<void>(sdk::UserContext&)>) override { ++others; }
-  void addSink(std::shared_ptr<sdk::StatsSink>) override { ++others; }
-  void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener>) override { ++others; }
-  void setWebAuth(std::shared_ptr<sdk::WebAuthProvider> provider) override {
-    if (auth) throw sdk::ConfigError("", "web auth already set");
-    auth = std::move(provider);
-  }
-
-  std::shared_ptr<sdk::WebAuthProvider> auth;  ///< the provider the plugin set
-  int others = 0;                              ///< anything else registered
-
- private:
-  boost::json::object config_;   ///< the plugin's config section
-  sdk::RunSettings settings_;    ///< default run settings
-};
+using accurate::test::CollectingHost;
 
 class AuthPluginLibrary : public ::testing::Test {
  protected:
@@ -87,18 +65,18 @@ TEST_F(AuthPluginLibrary, DeclaresItsOptionsAndCommands) {
 }
 
 TEST_F(AuthPluginLibrary, RefusesToConfigureWithoutUsersOrTokens) {
-  AuthCapturingHost host{{}};
+  CollectingHost host{{}};
   try {
     plugin_->configure(host);
     FAIL() << "configured without credentials";
   } catch (const sdk::ConfigError& e) {
     EXPECT_STREQ(e.what(), "auth: no users or tokens configured (see docs/auth.md)");
   }
-  EXPECT_EQ(host.auth, nullptr);
+  EXPECT_EQ(host.web_auth, nullptr);
 }
 
 TEST_F(AuthPluginLibrary, ThrowsConfigErrorsAcrossTheBoundary) {
-  AuthCapturingHost host{boost::json::parse(R"({"users": {"alice": "plaintext"}})").as_object()};
+  CollectingHost host{boost::json::parse(R"({"users": {"alice": "plaintext"}})").as_object()};
   try {
     plugin_->configure(host);
     FAIL() << "accepted a plaintext password";
@@ -113,26 +91,28 @@ TEST_F(AuthPluginLibrary, RegistersAProviderThatAuthenticatesUsersAndTokens) {
   test::writeFile(dir.file("tokens"), "ci:" + tokenDigestHex(token) + ":never\n");
   boost::json::object config{{"realm", "lab"}, {"tokens_file", dir.file("tokens")}};
   config["users"] = boost::json::object{{"alice", test::cheapHash("wonderland")}};
-  AuthCapturingHost host{config};
+  CollectingHost host{config};
   plugin_->configure(host);
-  ASSERT_NE(host.auth, nullptr);
+  ASSERT_NE(host.web_auth, nullptr);
   EXPECT_EQ(host.others, 0);
+  EXPECT_TRUE(host.classes.empty());
+  EXPECT_TRUE(host.phases.empty());
 
-  const auto none = host.auth->authenticate(test::requestWith(""));
+  const auto none = host.web_auth->authenticate(test::requestWith(""));
   EXPECT_FALSE(none.allowed);
   EXPECT_EQ(none.status, 401u);
   EXPECT_EQ(test::headerOf(none.headers, "WWW-Authenticate"), "Basic realm=\"lab\", charset=\"UTF-8\"");
-  const auto user = host.auth->authenticate(test::requestWith(test::basicValue("alice", "wonderland")));
+  const auto user = host.web_auth->authenticate(test::requestWith(test::basicValue("alice", "wonderland")));
   EXPECT_TRUE(user.allowed);
   EXPECT_EQ(user.principal, "alice");
-  const auto bearer = host.auth->authenticate(test::requestWith("Bearer " + token));
+  const auto bearer = host.web_auth->authenticate(test::requestWith("Bearer " + token));
   EXPECT_TRUE(bearer.allowed);
   EXPECT_EQ(bearer.principal, "token:ci");
-  EXPECT_EQ(host.auth->authenticate(test::requestWith(test::basicValue("alice", "nope"))).status, 401u);
+  EXPECT_EQ(host.web_auth->authenticate(test::requestWith(test::basicValue("alice", "nope"))).status, 401u);
   // The provider outlives the plugin object (the host keeps the library loaded while it holds it).
   plugin_.reset();
-  EXPECT_TRUE(host.auth->authenticate(test::requestWith("Bearer " + token)).allowed);
-  host.auth.reset();
+  EXPECT_TRUE(host.web_auth->authenticate(test::requestWith("Bearer " + token)).allowed);
+  host.web_auth.reset();
 }
 
 TEST_F(AuthPluginLibrary, AddTokenCommandWritesTheConfiguredTokensFile) {
