@@ -1,6 +1,7 @@
 // Loads the built libaccurate_auth.so and drives it through the SDK the way the host does.
 #include "auth_test_support.hpp"
 #include "collecting_host.hpp"
+#include "plugin_library_test.hpp"
 #include "tokens.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -19,26 +20,9 @@ namespace {
 using accurate::test::CollectingDeclarations;
 using accurate::test::CollectingHost;
 
-class AuthPluginLibrary : public ::testing::Test {
+class AuthPluginLibrary : public accurate::test::PluginLibraryTest {
  protected:
-  void SetUp() override {
-    handle_ = dlopen(ACCURATE_AUTH_PLUGIN_FILE, RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(handle_, nullptr) << dlerror();
-    handshake_ = static_cast<const AccuratePluginHandshake*>(dlsym(handle_, "accurate_plugin_handshake"));
-    ASSERT_NE(handshake_, nullptr);
-    auto* create = reinterpret_cast<sdk::Plugin* (*)()>(dlsym(handle_, "accurate_plugin_create"));
-    ASSERT_NE(create, nullptr);
-    plugin_.reset(create());
-    ASSERT_NE(plugin_, nullptr);
-  }
-  void TearDown() override {
-    plugin_.reset();
-    if (handle_ != nullptr) dlclose(handle_);
-  }
-
-  void* handle_ = nullptr;
-  const AccuratePluginHandshake* handshake_ = nullptr;
-  std::unique_ptr<sdk::Plugin> plugin_;
+  AuthPluginLibrary() : PluginLibraryTest(ACCURATE_AUTH_PLUGIN_FILE) {}
 };
 
 TEST_F(AuthPluginLibrary, IdentifiesItselfAsAuth) {

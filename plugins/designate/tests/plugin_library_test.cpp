@@ -1,6 +1,7 @@
 // Loads the built libaccurate_designate.so and drives it through the SDK the way the host does: handshake,
 // options and the prepare command, the two user classes and the gather phase, configuration errors.
 #include "collecting_host.hpp"
+#include "plugin_library_test.hpp"
 #include "designate_fake_context.hpp"
 
 #include <accurate/sdk/errors.hpp>
@@ -20,23 +21,12 @@ namespace {
 using accurate::test::CollectingDeclarations;
 using accurate::test::CollectingHost;
 
-class DesignatePluginLibrary : public ::testing::Test {
+class DesignatePluginLibrary : public accurate::test::PluginLibraryTest {
  protected:
-  void SetUp() override {
-    handle_ = dlopen(ACCURATE_DESIGNATE_PLUGIN_FILE, RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(handle_, nullptr) << dlerror();
-    handshake_ = static_cast<const AccuratePluginHandshake*>(dlsym(handle_, "accurate_plugin_handshake"));
-    ASSERT_NE(handshake_, nullptr);
-    auto* create = reinterpret_cast<sdk::Plugin* (*)()>(dlsym(handle_, "accurate_plugin_create"));
-    ASSERT_NE(create, nullptr);
-    plugin_.reset(create());
-    ASSERT_NE(plugin_, nullptr);
-  }
+  DesignatePluginLibrary() : PluginLibraryTest(ACCURATE_DESIGNATE_PLUGIN_FILE) {}
   void TearDown() override {
-    // Everything the plugin handed out must die before the library is unloaded.
-    host_.reset();
-    plugin_.reset();
-    if (handle_ != nullptr) dlclose(handle_);
+    host_.reset();  // everything the plugin handed out must die before the library is unloaded
+    PluginLibraryTest::TearDown();
   }
 
   CollectingHost& configure(std::string_view json) {
@@ -45,10 +35,7 @@ class DesignatePluginLibrary : public ::testing::Test {
     return *host_;
   }
 
-  void* handle_ = nullptr;
-  const AccuratePluginHandshake* handshake_ = nullptr;
-  std::unique_ptr<sdk::Plugin> plugin_;
-  std::unique_ptr<CollectingHost> host_;
+  std::unique_ptr<CollectingHost> host_;  ///< the host of the latest configure()
 };
 
 TEST_F(DesignatePluginLibrary, IdentifiesItselfAsDesignate) {
