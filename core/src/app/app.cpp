@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "app/commands.hpp"
+#include "app/cluster_run.hpp"
 #include "app/ctl.hpp"
 #include "app/load_run.hpp"
 #include "app/options.hpp"
@@ -26,6 +27,7 @@ const std::vector<config::CommandHelp> kCoreCommands = {
     {"plugins", "list the available plugins, their versions and what they provide"},
     {"report list", "list the persisted reports in --reports-dir, newest first"},
     {"report show", "show one persisted report (ID or a unique prefix of it)"},
+    {"cluster keygen", "create CURVE key pairs for --cluster-key-dir DIR: the master's, and a worker's (--name NAME)"},
     {"ctl", "drive a running web UI: start | stop | reset | status | wait STATE [--timeout S] [--url URL]"},
 };
 
@@ -92,6 +94,7 @@ int runChecked(int argc, char** argv) {
   if (sub.command == "report list") return listReports(options.config);
   if (sub.command == "report show") return showReport(options.config, options.positional);
   if (sub.command == "ctl") return runCtl(options.config, options.positional);
+  if (sub.command == "cluster keygen") return runClusterKeygen(options.config, options.positional);
   for (const auto& command : declarations.commands())
     if (command.spec.name == sub.command) return runPluginCommand(command, options.config, options.positional);
   return runLoad(options.config, loaded);

@@ -1,5 +1,7 @@
 #include "app/load_run.hpp"
 
+#include "app/app.hpp"
+#include "app/cluster_run.hpp"
 #include "app/load_session.hpp"
 #include "app/signal_watch.hpp"
 #include "app/web_run.hpp"
@@ -9,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 
@@ -17,14 +20,17 @@ namespace {
 
 /// Starts at once with the configured users and stops after the run time (or a signal); one report.
 int runHeadless(const config::Config& config, LoadSession& session, std::FILE* console) {
-  SignalWatch signals([&session](int signal, int count) {
+  std::atomic<bool> giving_up{false};  // a signal while a master waits for its workers
+  SignalWatch signals([&session, &giving_up](int signal, int count) {
     if (count == 1)
       spdlog::info("{} received: stopping (users finish their current task; Ctrl-C again to hurry)",
                    signal == SIGINT ? "SIGINT" : "SIGTERM");
     else
       spdlog::warn("stopping already; waiting for users to finish");
-    session.runner().stop();
+    session.control().stop();
+    giving_up.store(true);
   });
+  if (config.master && !waitForWorkers(config, session.control(), giving_up)) return kExitRequestsFailed;
   const auto started = session.start(config.users, config.spawn_rate);
   if (!started.accepted) throw sdk::Error("cannot start the run: " + started.reason);
   spdlog::info("run started: {} users at {}/s against {}{}", config.users, config.spawn_rate, config.host,
@@ -33,7 +39,10 @@ int runHeadless(const config::Config& config, LoadSession& session, std::FILE* c
   const auto interval = print_table ? config.print_stats_interval : std::chrono::milliseconds(500);
   for (;;) {
     if (auto finished = session.nextFinished(interval)) return session.finish(*finished).exit_code;
-    if (print_table) printStatsTable(*session.runner().latestSnapshot(), console);
+    if (print_table) {
+      printStatsTable(*session.control().latestSnapshot(), console);
+      if (config.master) std::fputs(formatWorkers(session.control().workers()).c_str(), console);
+    }
   }
 }
 
@@ -47,12 +56,23 @@ void printStatsTable(const sdk::StatsSnapshot& snapshot, std::FILE* console) {
 }
 
 int runLoad(const config::Config& config, const std::vector<std::shared_ptr<plugin::LoadedPlugin>>& plugins) {
-  if (config.master || config.worker)
-    throw sdk::ConfigError(config.master ? "--master" : "--worker",
-                           "cluster mode is not part of this build yet (it arrives with the cluster release)");
-  if (config.headless) config::requireHost(config);
+  if (config.processes) {
+    if (config.headless) config::requireHost(config);
+    LocalWorkers local = forkLocalWorkers(config, plugins);  // before any thread exists
+    int code = kExitInternalError;
+    try {
+      code = runLoad(local.master_config, plugins);
+    } catch (...) {
+      reapLocalWorkers(std::move(local.pids), 0);
+      throw;
+    }
+    reapLocalWorkers(std::move(local.pids), 10000);
+    return code;
+  }
+  if (config.headless && !config.worker) config::requireHost(config);
   std::FILE* console = config.json ? stderr : stdout;
   LoadSession session(config, plugins, console);
+  if (config.worker) return runWorker(config, session);
   return config.headless ? runHeadless(config, session, console) : runWithWebUi(config, session, console);
 }
 

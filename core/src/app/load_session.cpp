@@ -1,6 +1,8 @@
 #include "app/load_session.hpp"
 
 #include "app/app.hpp"
+#include "app/cluster_run.hpp"
+#include "cluster/master.hpp"
 #include "plugin/host_impl.hpp"
 #include "report/console.hpp"
 #include "report/csv.hpp"
@@ -32,6 +34,47 @@ std::vector<report::Threshold> parseConfiguredThresholds(const config::Config& c
   return thresholds;
 }
 
+/// The options map a master sends in every spawn: what Python workers read from it (tags, expect_workers) and
+/// the run's main settings, named as Locust names them.
+cluster::msgpack::Value parsedOptions(const config::Config& config) {
+  using cluster::msgpack::Nil;
+  using cluster::msgpack::Value;
+  cluster::msgpack::Map map;
+  auto put = [&map](const char* key, Value value) { map.emplace_back(Value(key), std::move(value)); };
+  put("host", config.host.empty() ? Value(Nil{}) : Value(config.host));
+  put("num_users", Value(static_cast<std::uint64_t>(config.users)));
+  put("spawn_rate", Value(config.spawn_rate));
+  put("run_time", config.run_time ? Value(static_cast<std::uint64_t>(config.run_time->count() / 1000)) : Value(Nil{}));
+  put("stop_timeout", Value(std::chrono::duration<double>(config.stop_timeout).count()));
+  put("expect_workers", Value(static_cast<std::uint64_t>(config.expect_workers)));
+  put("enable_rebalancing", Value(config.enable_rebalancing));
+  put("tags", Value(Nil{}));
+  put("exclude_tags", Value(Nil{}));
+  put("user_classes", Value(cluster::msgpack::Array{}));
+  return Value(std::move(map));
+}
+
+/// A master's settings from the config and the registered user classes.
+cluster::MasterSettings masterSettings(const config::Config& config, const plugin::Registrations& registrations,
+                                       std::function<void(std::shared_ptr<const sdk::StatsSnapshot>)> on_snapshot,
+                                       std::function<void(runtime::RunState)> on_state) {
+  cluster::MasterSettings settings;
+  for (const auto& cls : registrations.user_classes)
+    settings.protocol.classes.push_back({cls.spec.name, cls.spec.weight, cls.spec.fixed_count});
+  settings.protocol.rebalancing = config.enable_rebalancing;
+  settings.protocol.stop_timeout = std::chrono::duration<double>(config.stop_timeout).count();
+  settings.protocol.parsed_options = parsedOptions(config);
+  settings.bind_host = config.master_bind_host;
+  settings.bind_port = config.master_bind_port;
+  if (config.cluster_key_dir) settings.keys = cluster::loadMasterKeys(*config.cluster_key_dir);
+  settings.host = config.host;
+  settings.run_time = config.run_time;
+  settings.shape = shapeStages(config);
+  settings.on_snapshot = std::move(on_snapshot);
+  settings.on_state = std::move(on_state);
+  return settings;
+}
+
 double nowEpoch() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -46,23 +89,33 @@ LoadSession::LoadSession(const config::Config& config,
   if (registrations_.user_classes.empty())
     throw sdk::ConfigError("$.plugins", "no loaded plugin provides a user class (try --plugins http)");
 
+  auto on_snapshot = [this](std::shared_ptr<const sdk::StatsSnapshot> snapshot) {
+    if (worker_reports_) worker_reports_->onSnapshot(snapshot);
+    for (auto& sink : registrations_.sinks) sink.sink->onSnapshot(snapshot);
+  };
+  auto on_state = [this](runtime::RunState state) { onState(state); };
+  if (config.master) {
+    control_ = std::make_unique<cluster::Master>(masterSettings(config, registrations_, on_snapshot, on_state));
+    return;
+  }
+  if (config.worker) worker_reports_ = std::make_unique<cluster::ReportBuilder>();
   runtime::RunnerOptions options;
   for (auto& cls : registrations_.user_classes) options.classes.push_back(cls.spec);
   for (auto& phase : registrations_.setup_phases) options.setup_phases.push_back({phase.name, phase.run});
   options.settings = settings;
   options.arrival_rate = config.arrival_rate;
-  options.shape = shapeStages(config);
+  if (!config.worker) options.shape = shapeStages(config);  // a worker's users come from its master
   options.seed = config.seed;
-  options.on_snapshot = [this](std::shared_ptr<const sdk::StatsSnapshot> snapshot) {
-    for (auto& sink : registrations_.sinks) sink.sink->onSnapshot(snapshot);
-  };
-  options.on_state = [this](runtime::RunState state) { onState(state); };
-  runner_ = std::make_unique<runtime::Runner>(std::move(options));
+  options.on_snapshot = std::move(on_snapshot);
+  options.on_state = std::move(on_state);
+  auto runner = std::make_unique<runtime::Runner>(std::move(options));
+  local_runner_ = runner.get();
+  control_ = std::move(runner);
 }
 
 LoadSession::~LoadSession() {
   try {
-    runner_->shutdown();
+    control_->shutdown();
   } catch (const std::exception& e) {
     spdlog::error("shutting the runner down: {}", e.what());
   }
@@ -76,7 +129,7 @@ std::string LoadSession::host() const {
 runtime::CommandResult LoadSession::start(std::uint32_t users, double spawn_rate,
                                           std::optional<runtime::TestSettings> test) {
   const std::string host = test ? test->host : this->host();
-  runtime::CommandResult result = runner_->start(users, spawn_rate, std::move(test)).get();
+  runtime::CommandResult result = control_->start(users, spawn_rate, std::move(test)).get();
   if (result.accepted) {
     std::lock_guard lock(mutex_);
     host_ = host;
@@ -98,7 +151,7 @@ void LoadSession::onState(runtime::RunState state) {
     }
     for (auto& listener : registrations_.listeners) listener.listener->onTestStart(info);
   } else if (state == runtime::RunState::kStopped) {
-    FinishedTest test{runner_->latestSnapshot(), host(), runner_->setupFailure()};
+    FinishedTest test{control_->latestSnapshot(), host(), control_->setupFailure()};
     {
       std::lock_guard lock(mutex_);
       finished_.push_back(std::move(test));
@@ -118,12 +171,14 @@ std::optional<FinishedTest> LoadSession::nextFinished(std::chrono::milliseconds 
 TestOutcome LoadSession::finish(const FinishedTest& test) {
   const sdk::StatsSnapshot& snapshot = *test.snapshot;
   report::ReportMeta meta;
-  meta.id = report::ReportStore::makeId();
+  const bool persist = !config_.worker;  // a worker's stats reach its master's report
+  if (persist) meta.id = report::ReportStore::makeId();
   meta.start_time = snapshot.start_time;
   meta.end_time = snapshot.time;
   meta.max_users = snapshot.max_users;
   meta.host = test.host;
   meta.config = config_.redacted();
+  meta.workers = workersJson(control_->workers());
   for (auto& listener : registrations_.listeners) {
     listener.listener->onTestStop(snapshot);
     boost::json::value section = listener.listener->reportSection(snapshot);
@@ -142,7 +197,7 @@ TestOutcome LoadSession::finish(const FinishedTest& test) {
 
   const report::ReportFiles files = report::buildReportFiles(snapshot, meta);
   report::ReportStore store(config_.reports_dir);
-  const std::string id = store.write(files, meta.id);
+  const std::string id = persist ? store.write(files, meta.id) : std::string();
   const double duration_s = std::max(0.0, meta.end_time - meta.start_time);
   if (config_.csv_prefix) report::writeCsvFiles(*config_.csv_prefix, snapshot, duration_s);
   for (const auto& [name, content] : files) {
@@ -155,9 +210,10 @@ TestOutcome LoadSession::finish(const FinishedTest& test) {
   if (!snapshot.exceptions.empty()) summary += "\n" + report::formatExceptions(snapshot);
   if (!snapshot.counters.empty()) summary += "\n" + report::formatCounters(snapshot);
   if (!meta.thresholds.empty()) summary += "\n" + report::formatThresholdResults(meta.thresholds);
+  if (!meta.workers.empty()) summary += "\n" + formatWorkers(control_->workers());
   std::fputs(summary.c_str(), console_);
   std::fflush(console_);
-  spdlog::info("report written to {}", (store.directory() / id).string());
+  if (persist) spdlog::info("report written to {}", (store.directory() / id).string());
   return TestOutcome{exit_code, id};
 }
 

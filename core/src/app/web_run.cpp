@@ -26,7 +26,7 @@ class SessionControl final : public web::RunControl {
   explicit SessionControl(LoadSession& session) : session_(session) {}
 
   web::ControlResult swarm(const web::SwarmRequest& request) override {
-    runtime::Runner& runner = session_.runner();
+    runtime::LoadControl& runner = session_.control();
     const runtime::RunState state = runner.state();
     const bool running = state == runtime::RunState::kSetup || state == runtime::RunState::kSpawning ||
                          state == runtime::RunState::kRunning;
@@ -47,22 +47,24 @@ class SessionControl final : public web::RunControl {
   }
 
   web::ControlResult stop() override {
-    const runtime::CommandResult result = session_.runner().stop().get();
+    const runtime::CommandResult result = session_.control().stop().get();
     return {result.accepted, result.accepted ? std::string("Test stopped") : result.reason};
   }
 
   web::ControlResult resetStats() override {
-    const runtime::CommandResult result = session_.runner().resetStats().get();
+    const runtime::CommandResult result = session_.control().resetStats().get();
     return {result.accepted, result.accepted ? std::string("ok") : result.reason};
   }
 
-  std::shared_ptr<const sdk::StatsSnapshot> snapshot() const override { return session_.runner().latestSnapshot(); }
+  std::shared_ptr<const sdk::StatsSnapshot> snapshot() const override { return session_.control().latestSnapshot(); }
 
   web::RunInfo info() const override {
     web::RunInfo info;
-    info.state = std::string(runtime::toString(session_.runner().state()));
-    info.users = session_.runner().userCount();
+    info.state = std::string(runtime::toString(session_.control().state()));
+    info.users = session_.control().userCount();
     info.host = session_.host();
+    for (const auto& w : session_.control().workers())
+      info.workers.push_back({w.id, w.state, w.users, w.cpu_percent, w.last_heartbeat});
     std::lock_guard lock(mutex_);
     info.target_users = target_users_;
     info.spawn_rate = spawn_rate_;
@@ -159,7 +161,7 @@ int runWithWebUi(const config::Config& config, LoadSession& session, std::FILE* 
     if (count == 1)
       spdlog::info("{} received: stopping the test if one runs, then quitting", signal == SIGINT ? "SIGINT" : "SIGTERM");
     quitting = true;
-    session.runner().quit();  // stops a running test; later commands are refused
+    session.control().quit();  // stops a running test; later commands are refused
   });
 
   const bool print_table = config.print_stats && config.print_stats_interval.count() > 0;
@@ -182,15 +184,15 @@ int runWithWebUi(const config::Config& config, LoadSession& session, std::FILE* 
     }
     if (quitting) {
       // Quit once the runner is at rest and every stopped test has been finished.
-      if (!session.runner().waitUntilStopped(std::chrono::milliseconds(0))) continue;
+      if (!session.control().waitUntilStopped(std::chrono::milliseconds(0))) continue;
       auto last = session.nextFinished(std::chrono::milliseconds(0));
       if (!last) break;
       finish(*last);
       continue;
     }
-    const runtime::RunState state = session.runner().state();
+    const runtime::RunState state = session.control().state();
     if (print_table && (state == runtime::RunState::kSpawning || state == runtime::RunState::kRunning))
-      printStatsTable(*session.runner().latestSnapshot(), console);
+      printStatsTable(*session.control().latestSnapshot(), console);
   }
   server.stop();
   return exit_code;

@@ -52,10 +52,18 @@ struct Config {
   int exit_code_on_error = 1;                         ///< exit code when requests failed (a broken threshold exits 3)
   std::chrono::milliseconds print_stats_interval{2000};  ///< console table period; 0 = never while running
   bool print_stats = true;                            ///< print the console table at all
-  bool master = false;                                ///< cluster master requested (reserved)
-  bool worker = false;                                ///< cluster worker requested (reserved)
-  std::string master_host = "127.0.0.1";              ///< master address (reserved)
-  std::uint16_t master_port = 5557;                   ///< master port (reserved)
+  bool master = false;                                ///< run as a cluster master
+  bool worker = false;                                ///< run as a cluster worker
+  std::string master_host = "127.0.0.1";              ///< worker: the master's address
+  std::uint16_t master_port = 5557;                   ///< worker: the master's port
+  std::string master_bind_host = "*";                 ///< master: listen address for workers
+  std::uint16_t master_bind_port = 5557;              ///< master: listen port for workers
+  std::uint32_t expect_workers = 1;                   ///< headless master: workers to wait for before starting
+  std::chrono::milliseconds expect_workers_max_wait{0};  ///< headless master: give up waiting after; 0 = never
+  bool enable_rebalancing = false;                    ///< master: re-dispatch when the workers change
+  std::chrono::milliseconds master_timeout{60000};    ///< worker: give up after this long without the master
+  std::optional<std::string> cluster_key_dir;         ///< CURVE keys directory; none = plain (Locust-compatible)
+  std::optional<int> processes;                       ///< master + this many local workers (-1 = one per core)
   std::string web_host = "127.0.0.1";                 ///< web UI listen address
   std::uint16_t web_port = 8089;                      ///< web UI port
   std::optional<std::string> tls_cert;                ///< web UI certificate (PEM file); HTTPS when set

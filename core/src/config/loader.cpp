@@ -132,6 +132,18 @@ Config build(const object& core) {
   c.print_stats = core.at("print_stats").get_bool();
   c.master_host = std::string(core.at("master_host").get_string());
   c.master_port = static_cast<std::uint16_t>(core.at("master_port").to_number<std::int64_t>());
+  c.master_bind_host = std::string(core.at("master_bind_host").get_string());
+  c.master_bind_port = static_cast<std::uint16_t>(core.at("master_bind_port").to_number<std::int64_t>());
+  c.expect_workers = static_cast<std::uint32_t>(core.at("expect_workers").to_number<std::int64_t>());
+  c.expect_workers_max_wait = duration(core.at("expect_workers_max_wait"));
+  c.enable_rebalancing = core.at("enable_rebalancing").get_bool();
+  c.master_timeout = duration(core.at("master_timeout"));
+  c.cluster_key_dir = optionalString(core.at("cluster_key_dir"));
+  if (!core.at("processes").is_null()) {
+    c.processes = static_cast<int>(core.at("processes").to_number<std::int64_t>());
+    if (*c.processes == 0) throw sdk::ConfigError("--processes", "expected -1 (one per CPU core) or 1 to 1024, got 0");
+    if (c.worker) throw sdk::ConfigError("--processes", "cannot be combined with --worker");
+  }
   c.web_host = std::string(core.at("web_host").get_string());
   c.web_port = static_cast<std::uint16_t>(core.at("web_port").to_number<std::int64_t>());
   c.tls_cert = optionalString(core.at("tls_cert"));

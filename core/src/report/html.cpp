@@ -259,6 +259,23 @@ std::string exceptionsHtml(const boost::json::object& report) {
   return out + "</tbody></table></div></section>";
 }
 
+std::string workersHtml(const boost::json::object& report) {
+  const auto* workers = arrayAt(report, "workers");
+  if (!workers || workers->empty()) return {};
+  std::string out = R"(<section id="workers"><h2>Workers</h2><div class="scroll"><table><thead><tr>)"
+                    R"(<th>Worker</th><th>State</th><th class="num">Users</th><th class="num">CPU %</th>)"
+                    R"(<th>Kind</th></tr></thead><tbody>)";
+  for (const auto& value : *workers) {
+    const auto* worker = value.if_object();
+    if (!worker) continue;
+    out += R"(<tr><td class="name">)" + e(stringAt(*worker, "id")) + "</td><td>" + e(stringAt(*worker, "state")) +
+           R"(</td><td class="num">)" + groupThousands(countAt(*worker, "users")) + R"(</td><td class="num">)" +
+           e(shortNumber(numberAt(*worker, "cpu_percent"))) + "</td><td>" + e(stringAt(*worker, "kind")) +
+           "</td></tr>";
+  }
+  return out + "</tbody></table></div></section>";
+}
+
 std::string countersHtml(const boost::json::object& report) {
   const auto* counters = objectAt(report, "counters");
   if (!counters || counters->empty()) return "";
@@ -342,6 +359,7 @@ std::string renderHtmlReport(const boost::json::object& report) {
   out += failuresHtml(report);
   out += exceptionsHtml(report);
   out += countersHtml(report);
+  out += workersHtml(report);
   out += thresholdsHtml(report);
   out += pluginsHtml(report);
   out += configHtml(report);

@@ -134,6 +134,7 @@ boost::json::object buildReportJson(const sdk::StatsSnapshot& snapshot, const Re
   report["plugins"] = meta.plugins;
   report["thresholds"] = thresholdResultsToJson(meta.thresholds);
   report["exit_code"] = meta.exit_code;
+  if (!meta.workers.empty()) report["workers"] = meta.workers;
   return report;
 }
 

@@ -30,6 +30,7 @@ struct ReportMeta {
   boost::json::object plugins;            ///< plugin name → the section it added (LifecycleListener::reportSection)
   std::vector<ThresholdResult> thresholds;///< threshold outcomes (empty when none were configured)
   int exit_code = 0;                      ///< the process exit code of the run
+  boost::json::array workers;             ///< a cluster master's workers at the end (empty otherwise)
 };
 
 /// Builds report.json from the final @p snapshot and @p meta. Pure function; any thread.

@@ -97,7 +97,10 @@ struct Runner::Impl {
 
   // ----- control thread -----
   CommandResult doStart(std::uint32_t users, double rate, const std::optional<TestSettings>& test);
-  CommandResult doSetUsers(std::uint32_t users, double rate);
+  CommandResult doSetUsers(std::uint32_t users, double rate,
+                           std::optional<std::vector<std::uint32_t>> exact = std::nullopt);
+  /// Checks an exact per-class count; the reason it is refused otherwise.
+  std::optional<std::string> badClassCounts(const std::vector<std::uint32_t>& counts) const;
   CommandResult doStop(const char* why);
   void doQuit();
   /// Applies @p event; false (with @p reason) when refused. Announces the new state unless @p announce is false.
@@ -133,6 +136,7 @@ struct Runner::Impl {
   std::uint32_t target_users = 0;      ///< requested users
   double spawn_rate = 1;               ///< requested users per second
   std::vector<std::uint32_t> target_counts;  ///< requested users per class
+  std::optional<std::vector<std::uint32_t>> exact_counts;  ///< per-class counts given by a cluster master
   Clock::time_point ramp_start;        ///< when the current ramp began
   std::uint64_t ramp_done = 0;         ///< changes made by the current ramp
   Clock::time_point load_start;        ///< when the load phase began
@@ -282,6 +286,7 @@ CommandResult Runner::Impl::doStart(std::uint32_t users, double rate, const std:
   }
   target_users = users;
   spawn_rate = rate;
+  exact_counts.reset();
   roster.clear();
   setUsersVisible();
   arrivals_started = false;
@@ -347,7 +352,8 @@ void Runner::Impl::applyShape(std::uint64_t this_run) {
   });
 }
 
-CommandResult Runner::Impl::doSetUsers(std::uint32_t users, double rate) {
+CommandResult Runner::Impl::doSetUsers(std::uint32_t users, double rate,
+                                       std::optional<std::vector<std::uint32_t>> exact) {
   if (quitting) return refused("cannot change users: the runner is shutting down");
   if (!opts.shape.empty()) return refused("cannot change users: a load shape drives the user count");
   if (auto bad = badSpawnRate(rate)) return refused("cannot change users: " + *bad);
@@ -356,12 +362,21 @@ CommandResult Runner::Impl::doSetUsers(std::uint32_t users, double rate) {
   if (!apply(RunEvent::kRetarget, &reason)) return refused(reason);
   target_users = users;
   spawn_rate = rate;
+  exact_counts = std::move(exact);
   if (state == RunState::kSpawning) beginRamp();  // in Setup, the ramp starts when setup ends
   return accepted();
 }
 
+std::optional<std::string> Runner::Impl::badClassCounts(const std::vector<std::uint32_t>& counts) const {
+  if (!opts.shape.empty()) return "a load shape drives the user count";
+  if (counts.size() != env.classes.size())
+    return "expected " + std::to_string(env.classes.size()) + " per-class user counts, got " +
+           std::to_string(counts.size());
+  return std::nullopt;
+}
+
 void Runner::Impl::beginRamp() {
-  target_counts = distributeUsers(opts.classes, target_users);
+  target_counts = exact_counts ? *exact_counts : distributeUsers(opts.classes, target_users);
   ramp_start = Clock::now();
   ramp_done = 0;
   rampStep(++ramp_generation);
@@ -549,6 +564,27 @@ Runner::~Runner() {
 std::future<CommandResult> Runner::start(std::uint32_t users, double spawn_rate, std::optional<TestSettings> test) {
   return impl_->command([impl = impl_.get(), users, spawn_rate, test = std::move(test)] {
     return impl->doStart(users, spawn_rate, test);
+  });
+}
+
+std::future<CommandResult> Runner::startClassCounts(std::vector<std::uint32_t> counts, double spawn_rate,
+                                                    std::optional<TestSettings> test) {
+  return impl_->command([impl = impl_.get(), counts = std::move(counts), spawn_rate, test = std::move(test)] {
+    if (auto bad = impl->badClassCounts(counts)) return refused("cannot start: " + *bad);
+    std::uint32_t total = 0;
+    for (std::uint32_t n : counts) total += n;
+    CommandResult result = impl->doStart(total, spawn_rate, test);
+    if (result.accepted) impl->exact_counts = counts;  // the ramp begins after setup, on a later event
+    return result;
+  });
+}
+
+std::future<CommandResult> Runner::setClassCounts(std::vector<std::uint32_t> counts, double spawn_rate) {
+  return impl_->command([impl = impl_.get(), counts = std::move(counts), spawn_rate] {
+    if (auto bad = impl->badClassCounts(counts)) return refused("cannot change users: " + *bad);
+    std::uint32_t total = 0;
+    for (std::uint32_t n : counts) total += n;
+    return impl->doSetUsers(total, spawn_rate, counts);
   });
 }
 

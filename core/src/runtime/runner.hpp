@@ -3,6 +3,7 @@
 /// The runner: drives a run through Ready → Setup → Spawning → Running → Stopping → Stopped over a set of
 /// shards, and publishes aggregated snapshots. The API the app, the web UI and the cluster call.
 
+#include "runtime/load_control.hpp"
 #include "runtime/run_state.hpp"
 #include "runtime/user.hpp"
 #include "runtime/user_plan.hpp"
@@ -46,22 +47,10 @@ struct RunnerOptions {
   std::function<void(RunState)> on_state;
 };
 
-/// Settings of one test that replace the runner's for that test (the web UI's start form).
-struct TestSettings {
-  std::string host;                                    ///< target base URL of the test
-  std::optional<std::chrono::milliseconds> run_time;   ///< load-phase duration; none = until stopped
-};
-
-/// Answer to a command.
-struct CommandResult {
-  bool accepted = false;  ///< false when the command was refused
-  std::string reason;     ///< why it was refused, one line (empty when accepted)
-};
-
 /// Runs the load. Construction starts the shard threads and the control thread; nothing runs until start().
 /// Threading: every public method may be called from any thread. Commands are posted to the control thread;
 /// their futures resolve once the control thread handled them (never wait on one from a runner callback).
-class Runner {
+class Runner final : public LoadControl {
  public:
   /// Validates @p options (throws sdk::ConfigError: bad class, wait time, shape, arrival rate, threads or
   /// interval) and starts `settings.threads` shards plus the control thread.
@@ -76,33 +65,39 @@ class Runner {
   /// completes only after setup. settings.run_time, when set, stops the run that long after setup ended.
   /// @p test, when given, replaces settings.host and settings.run_time from this test on.
   std::future<CommandResult> start(std::uint32_t users, double spawn_rate,
-                                   std::optional<TestSettings> test = std::nullopt);
+                                   std::optional<TestSettings> test = std::nullopt) override;
+  /// As start(), but with an exact user count per class (parallel to RunnerOptions::classes) instead of a total
+  /// spread by weight: what a cluster worker is told. Refused with a load shape or a count of the wrong size.
+  std::future<CommandResult> startClassCounts(std::vector<std::uint32_t> counts, double spawn_rate,
+                                              std::optional<TestSettings> test = std::nullopt);
   /// Changes the target user count during a run (refused with a load shape): more users are started, or the
   /// extra ones stopped (newest first), at @p spawn_rate users/s.
-  std::future<CommandResult> setUsers(std::uint32_t users, double spawn_rate);
+  std::future<CommandResult> setUsers(std::uint32_t users, double spawn_rate) override;
+  /// As setUsers(), with an exact user count per class (see startClassCounts).
+  std::future<CommandResult> setClassCounts(std::vector<std::uint32_t> counts, double spawn_rate);
   /// Stops the run: users finish their current task within settings.stop_timeout, then they and every
   /// background coroutine are cancelled (a request already sent still completes, within the HTTP stop grace,
   /// and is recorded); all are joined; the final snapshot is published; state Stopped.
-  std::future<CommandResult> stop();
+  std::future<CommandResult> stop() override;
   /// Resets the stats (shards and aggregator); the load phase's start time becomes now.
-  std::future<CommandResult> resetStats();
+  std::future<CommandResult> resetStats() override;
   /// Stops the run if one is in progress and refuses every later command (non-blocking).
-  void quit();
+  void quit() override;
   /// quit(), waits until Stopped, then stops and joins every thread. Idempotent. Throws sdk::Error when called
   /// from a runner thread (a callback).
-  void shutdown();
+  void shutdown() override;
 
   /// The current state.
-  RunState state() const noexcept;
+  RunState state() const noexcept override;
   /// Why the latest run's setup failed ("" when it did not): a failing setup phase stops the run.
-  std::string setupFailure() const;
+  std::string setupFailure() const override;
   /// Users currently running (started and not stopped or finished).
-  std::uint32_t userCount() const noexcept;
+  std::uint32_t userCount() const noexcept override;
   /// The latest published snapshot (an empty one before the first).
-  std::shared_ptr<const sdk::StatsSnapshot> latestSnapshot() const;
+  std::shared_ptr<const sdk::StatsSnapshot> latestSnapshot() const override;
   /// Blocks until no command is pending and the state is Stopped (or Ready: nothing was started) with its
   /// on_state callback returned, or until @p timeout elapsed. Returns false on timeout.
-  bool waitUntilStopped(std::optional<std::chrono::milliseconds> timeout = std::nullopt) const;
+  bool waitUntilStopped(std::optional<std::chrono::milliseconds> timeout = std::nullopt) const override;
   /// The control thread's executor (for the web and cluster to post their own control-side work).
   boost::asio::any_io_executor controlExecutor() const;
 

@@ -194,6 +194,18 @@ function render(id, report) {
 
   if (rows.some((row) => row.percentiles)) parts.push(percentilesSection(rows));
 
+  if (Array.isArray(report.workers) && report.workers.length) {
+    const workers = new SortableTable([
+      { key: 'id', label: 'Worker' },
+      { key: 'state', label: 'State' },
+      { key: 'users', label: 'Users', num: true, format: fmtInt },
+      { key: 'cpu_percent', label: 'CPU %', num: true, format: (v) => Number(v || 0).toFixed(1) },
+      { key: 'kind', label: 'Kind' },
+    ], { testId: 'report-workers-table', empty: 'No workers' });
+    workers.update(report.workers);
+    parts.push(section('Workers', 'report-workers', workers.node));
+  }
+
   if (report.counters && Object.keys(report.counters).length) {
     parts.push(section('Counters', 'report-counters', keyValueTable(report.counters, 'counters-table')));
   }
