@@ -212,7 +212,8 @@ def validate(kind: str, args, tmp: Path) -> list[str]:
         if not master.wait_listening(master.web_port):
             return [f"{kind} master web UI did not come up: {master.tail()}"]
         fakes = Fakes(master.port, n, args.fakes_cpu,
-                      ["--max-reports", args.validate_reports, "--seed", 7], lifetime=120)
+                      ["--max-reports", args.validate_reports, "--seed", 7, "--format", args.format],
+                      lifetime=120)
         if fakes.wait_event("acked", 30) is None:
             return [f"{kind} master did not ack all {n} fake workers within 30 s: {fakes.stderr[-500:]} "
                     f"{master.tail()}"]
@@ -260,15 +261,50 @@ def validate(kind: str, args, tmp: Path) -> list[str]:
             got = rows.get((method, name), {}).get("num_requests")
             if got != count:
                 problems.append(f"{kind}: {key}: master {got}, fakes {count}")
+        # Medians: what Locust computes from the merged buckets (accurate: within its histogram error).
+        medians_ok = 0
+        for key, buckets in sent["buckets"].items():
+            method, name = key.split(" ", 1)
+            row = rows.get((method or "", name))
+            if row is None:
+                problems.append(f"{kind}: no row for {key!r}")
+                continue
+            want = locust_median(buckets, sent["min"][key], sent["max"][key])
+            got = row["median_response_time"]
+            if kind == "locust":
+                tolerance = 0
+            elif args.format == "locust":  # the master converts the same buckets: its histogram error only
+                tolerance = 5e-3 * want
+            else:  # exact histograms: the true median, within half a Locust bucket of Locust's
+                tolerance = (0.5 if want < 100 else 5.0) + 1e-3 * want
+            if abs(got - want) > tolerance:
+                problems.append(f"{kind}: {key}: median {got} ms, Locust's algorithm on the sent buckets {want} ms")
+            else:
+                medians_ok += 1
         print(f"validation {kind}: {len(workers)} workers listed, {total['num_requests']} requests "
               f"(fakes sent {sent['num_requests']}), {total['num_failures']} failures (sent {sent['num_failures']}), "
-              f"mean {total['avg_response_time']:.3f} ms (sent {expected_avg:.3f}) -> "
+              f"mean {total['avg_response_time']:.3f} ms (sent {expected_avg:.3f}), "
+              f"{medians_ok}/{len(sent['buckets'])} medians as expected -> "
               f"{'OK' if not problems else 'FAILED'}", flush=True)
         return problems
     finally:
         master.close()
         if fakes is not None:
             stop(fakes.proc)
+
+
+def locust_median(buckets: dict, lo: float, hi: float) -> float:
+    """Locust 2.12.1's StatsEntry.median_response_time for merged buckets {str(ms): count} and exact min/max."""
+    keys = sorted((int(k), c) for k, c in buckets.items())
+    total = sum(c for _, c in keys)
+    pos = (total - 1) / 2
+    median = 0
+    for k, c in keys:
+        if pos < c:
+            median = k
+            break
+        pos -= c
+    return min(max(median, lo), hi)
 
 
 def measure(kind: str, args, tmp: Path, rep: int) -> dict:
@@ -280,7 +316,9 @@ def measure(kind: str, args, tmp: Path, rep: int) -> dict:
         time.sleep(0.5 if kind == "accurate" else 1.5)
         if master.proc.poll() is not None:
             raise RuntimeError(f"{kind} master exited at once: {master.tail()}")
-        fakes = Fakes(master.port, args.workers, args.fakes_cpu, ["--seed", 100 + rep],
+        fakes = Fakes(master.port, args.workers, args.fakes_cpu,
+                      ["--seed", 100 + rep, "--entries", args.entries, "--requests", args.requests,
+                       "--format", args.format],
                       lifetime=run_time + 90)
         if fakes.wait_event("running", 60) is None:
             raise RuntimeError(f"{kind}: the fakes were not all running within 60 s: {master.tail()}")
@@ -332,6 +370,10 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=6)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--entries", type=int, default=20, help="entries per fake report")
+    parser.add_argument("--requests", type=int, default=150, help="mean requests per entry per fake report")
+    parser.add_argument("--format", choices=("locust", "accurate"), default="locust",
+                        help="fake reports in Locust's format only, or with an accurate worker's exact histograms")
     parser.add_argument("--master-cpu", type=int, default=0)
     parser.add_argument("--fakes-cpu", type=int, default=1)
     parser.add_argument("--validate-reports", type=int, default=2)
@@ -359,9 +401,9 @@ def main() -> int:
             if problems:
                 print("validation failed:\n" + "\n".join(f"- {p}" for p in problems), file=sys.stderr)
                 return 1
-        print(f"measuring: {args.workers} fake workers, {args.window:.0f} s window after {args.warmup:.0f} s, "
-              f"{args.reps} interleaved repetitions, master on CPU {args.master_cpu}, fakes on CPU {args.fakes_cpu}",
-              flush=True)
+        print(f"measuring: {args.workers} fake workers ({args.format} format, {args.entries} entries of "
+              f"~{args.requests} requests per report), {args.window:.0f} s window after {args.warmup:.0f} s, {args.reps} interleaved repetitions, "
+              f"master on CPU {args.master_cpu}, fakes on CPU {args.fakes_cpu}", flush=True)
         results = []
         for rep in range(args.reps):
             for kind in kinds:

@@ -15,18 +15,23 @@ Each fake worker:
   (client_stopped then client_ready -1), quit (a final empty stats then quit; the socket closes), reconnect
   (new socket, same identity), and ignores heartbeat/spawning_complete from the master.
 
+With --format accurate, the reports also carry what an accurate worker adds under the key "accurate" (layout 1 of
+core/src/cluster/locust_stats.cpp: exact sdk::Histogram buckets at 1 µs resolution, exact sums, min and max), and the
+heartbeats the "accurate" key: the load an accurate master gets from accurate workers. A Python master ignores it.
+
 With --max-reports K a worker sends at most K non-empty reports (then only empty ones), so a validation can wait
 until every worker is done and compare the master's totals with the exact sums printed here.
 
 Output: JSON lines on stdout: {"event": "acked", "workers": n} when all are acked, {"event": "running", ...} when all
 are running, {"event": "reports_done"} when every worker sent its --max-reports, and at exit
 {"event": "summary", ...} with the exact totals sent (num_requests, num_failures, total_response_time,
-per_entry counts, reports, acked). The process exits when every worker was told to quit, on SIGTERM/SIGINT, or
+per_entry counts, and per "METHOD name" key (" Aggregated" for the total) the merged Locust buckets, min and max
+in ms, reports, acked). The process exits when every worker was told to quit, on SIGTERM/SIGINT, or
 after --lifetime seconds.
 
 Usage: fake_workers.py --master-port P [--master-host 127.0.0.1] [-n 50] [--class-name WebUser] [--entries 20]
                        [--requests 150] [--report-interval 3] [--heartbeat-interval 1] [--max-reports 0]
-                       [--lifetime 600] [--seed 1]
+                       [--lifetime 600] [--seed 1] [--format locust|accurate]
 """
 
 import argparse
@@ -54,6 +59,15 @@ def locust_bucket(t: float):
     if t < 10000:
         return round(t, -2)
     return round(t, -3)
+
+
+def histogram_index(us: int) -> int:
+    """sdk::Histogram::bucketIndex (core/src/stats/histogram.cpp): 1 µs buckets below 2048 µs, then 1024 linear
+    sub-buckets per power of two."""
+    if us < 2048:
+        return us
+    exponent = us.bit_length() - 1
+    return 2048 + (exponent - 11) * 1024 + ((us >> (exponent - 10)) - 1024)
 
 
 def error_key(method: str, name: str, error: str) -> str:
@@ -120,8 +134,11 @@ class FakeWorker:
                 self.next_ready = now + CONNECT_RETRY
             return self.next_ready
         if now >= self.next_heartbeat:
-            self.send("heartbeat", {"state": self.state, "current_cpu_usage": 1.5,
-                                    "current_memory_usage": 52_000_000 + self.index})
+            heartbeat = {"state": self.state, "current_cpu_usage": 1.5,
+                         "current_memory_usage": 52_000_000 + self.index}
+            if self.fleet.args.format == "accurate":
+                heartbeat["accurate"] = "fake"
+            self.send("heartbeat", heartbeat)
             self.next_heartbeat += self.fleet.args.heartbeat_interval
             if self.next_heartbeat <= now:  # fell behind (suspended): do not burst
                 self.next_heartbeat = now + self.fleet.args.heartbeat_interval
@@ -137,16 +154,23 @@ class FakeWorker:
         args = self.fleet.args
         n = max(1, int(self.rng.gauss(args.requests, args.requests ** 0.5)))
         buckets: dict = {}
+        exact: dict[int, int] = {}  # sdk::Histogram index -> count (--format accurate)
         total = 0.0
+        total_us = 0
         lo, hi = math.inf, 0.0
         for _ in range(n):
             t = self.rng.lognormvariate(math.log(20.0), 0.6)
             if self.rng.random() < 0.01:
                 t *= self.rng.uniform(5, 60)  # the long tail
-            t = round(t, 3)
+            us = int(round(t * 1000))
+            t = us / 1000.0
             key = locust_bucket(t)
             buckets[key] = buckets.get(key, 0) + 1
+            if args.format == "accurate":
+                index = histogram_index(us)
+                exact[index] = exact.get(index, 0) + 1
             total += t
+            total_us += us
             lo, hi = min(lo, t), max(hi, t)
         failures = sum(1 for _ in range(n) if self.rng.random() < 0.01) if failing else 0
         per_sec: dict[int, int] = {}
@@ -160,6 +184,15 @@ class FakeWorker:
                 "num_requests": n, "num_none_requests": 0, "num_failures": failures, "total_response_time": total,
                 "max_response_time": hi, "min_response_time": lo, "total_content_length": n * 606,
                 "response_times": buckets, "num_reqs_per_sec": per_sec, "num_fail_per_sec": fail_sec}
+        if args.format == "accurate":  # the exact part an accurate worker adds (locust_stats.cpp, layout 1)
+            data["_exact"] = {
+                "method": method, "name": name, "num_requests": n, "num_failures": failures,
+                "total_response_time_us": total_us, "total_content_length": n * 606,
+                "first_sample_time": start, "last_sample_time": end,
+                "response_times": sorted([k, c] for k, c in exact.items()),
+                "min_response_time_us": int(round(lo * 1000)), "max_response_time_us": int(round(hi * 1000)),
+                "intended_response_times": [], "min_intended_us": 0, "max_intended_us": 0,
+                "num_reqs_per_sec": per_sec, "num_fail_per_sec": fail_sec}
         error = None
         if failures:
             text = "HTTPError('500 Server Error: Internal Server Error for url: " + name + "')"
@@ -183,10 +216,15 @@ class FakeWorker:
             self.reports_with_data += 1
             if args.max_reports and self.reports_with_data == args.max_reports:
                 self.fleet.worker_reports_done(self)
+        exact = [e.pop("_exact") for e in entries if "_exact" in e]
         total = self.total_of(entries, start, now)
         self.fleet.account(entries)
-        self.send("stats", {"stats": entries, "stats_total": total, "errors": errors,
-                            "user_classes_count": dict(self.users), "user_count": sum(self.users.values())})
+        data = {"stats": entries, "stats_total": total, "errors": errors,
+                "user_classes_count": dict(self.users), "user_count": sum(self.users.values())}
+        if args.format == "accurate":
+            data["accurate"] = {"layout": 1, "start_time": start, "entries": exact,
+                                "errors": list(errors.values()), "exceptions": [], "counters": []}
+        self.send("stats", data)
 
     @staticmethod
     def total_of(entries: list, start: float, now: float) -> dict:
@@ -274,7 +312,7 @@ class Fleet:
         self.done: set[int] = set()
         self.quit: set[int] = set()
         self.sent = {"num_requests": 0, "num_failures": 0, "total_response_time": 0.0, "reports": 0,
-                     "per_entry": {}}
+                     "per_entry": {}, "buckets": {}, "min": {}, "max": {}}
         self.stop_requested = False
         self.workers = [FakeWorker(self, i) for i in range(args.workers)]
         self.by_socket = {w.socket: w for w in self.workers}
@@ -312,8 +350,14 @@ class Fleet:
             self.sent["num_requests"] += e["num_requests"]
             self.sent["num_failures"] += e["num_failures"]
             self.sent["total_response_time"] += e["total_response_time"]
-            key = f"{e['method']} {e['name']}"
-            self.sent["per_entry"][key] = self.sent["per_entry"].get(key, 0) + e["num_requests"]
+            for key in (f"{e['method']} {e['name']}", " Aggregated"):
+                if key != " Aggregated":
+                    self.sent["per_entry"][key] = self.sent["per_entry"].get(key, 0) + e["num_requests"]
+                buckets = self.sent["buckets"].setdefault(key, {})
+                for bucket, count in e["response_times"].items():
+                    buckets[int(bucket)] = buckets.get(int(bucket), 0) + count  # 150.0 and 150 merge, as in Python
+                self.sent["min"][key] = min(self.sent["min"].get(key, math.inf), e["min_response_time"])
+                self.sent["max"][key] = max(self.sent["max"].get(key, 0), e["max_response_time"])
 
     def run(self) -> int:
         deadline = time.monotonic() + self.args.lifetime
@@ -354,6 +398,8 @@ def main() -> int:
     parser.add_argument("--max-reports", type=int, default=0, help="non-empty reports per worker (0 = no limit)")
     parser.add_argument("--lifetime", type=float, default=600.0, help="exit after this many seconds")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", choices=("locust", "accurate"), default="locust",
+                        help="accurate: also send the exact histograms an accurate worker adds (key 'accurate')")
     args = parser.parse_args()
     fleet = Fleet(args)
 
