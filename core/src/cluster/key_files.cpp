@@ -3,6 +3,7 @@
 /// atomically, refused when group or others may access them.
 
 #include "cluster/transport.hpp"
+#include "report/report_store.hpp"
 
 #include <accurate/sdk/errors.hpp>
 
@@ -97,28 +98,6 @@ CurveKeyPair readPair(const fs::path& public_file) {
   return pair;
 }
 
-/// Writes @p content to @p file atomically (temporary file in the same directory + rename) with @p mode.
-void writeAtomically(const fs::path& file, const std::string& content, mode_t mode) {
-  std::string temp = (file.parent_path() / ("." + file.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());  // created 0600
-  if (fd < 0) fail(file, std::string("cannot create a temporary file: ") + std::strerror(errno));
-  bool ok = ::fchmod(fd, mode) == 0;
-  std::size_t done = 0;
-  while (ok && done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const int saved = errno;
-  ok = (::close(fd) == 0) && ok;
-  if (ok && ::rename(temp.c_str(), file.c_str()) == 0) return;
-  const std::string reason = std::strerror(errno != 0 ? errno : saved);
-  ::unlink(temp.c_str());
-  fail(file, "cannot write: " + reason);
-}
-
 /// Creates the pair <public_file> / <public_file>_secret unless both exist (then checks them). One of the two
 /// without the other is refused: a secret is never overwritten.
 CurveKeyPair ensurePair(const fs::path& public_file, std::vector<fs::path>& written) {
@@ -137,9 +116,9 @@ CurveKeyPair ensurePair(const fs::path& public_file, std::vector<fs::path>& writ
     throw sdk::Error(std::string("cluster encryption: cannot create a key pair: ") + zmq_strerror(zmq_errno()));
   }
   CurveKeyPair pair{std::string(pub.data(), 40), std::string(sec.data(), 40)};
-  writeAtomically(secret_file, pair.secret_key + "\n", 0600);
+  report::writeFileAtomically(secret_file, pair.secret_key + "\n", 0600);
   written.push_back(secret_file);
-  writeAtomically(public_file, pair.public_key + "\n", 0644);
+  report::writeFileAtomically(public_file, pair.public_key + "\n", 0644);
   written.push_back(public_file);
   return pair;
 }
@@ -199,7 +178,7 @@ std::vector<fs::path> generateKeys(const fs::path& dir, const std::string& worke
   const CurveKeyPair worker = ensurePair(dir / (worker_name + ".key"), written);
   const fs::path authorized = dir / "authorized_workers" / (worker_name + ".key");
   if (!fs::exists(authorized)) {
-    writeAtomically(authorized, worker.public_key + "\n", 0644);
+    report::writeFileAtomically(authorized, worker.public_key + "\n", 0644);
     written.push_back(authorized);
   } else if (readKey(authorized, false) != worker.public_key) {
     fail(authorized, "holds another key than " + (dir / (worker_name + ".key")).string() +

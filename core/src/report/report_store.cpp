@@ -61,8 +61,8 @@ class FileDescriptor {
 };
 
 /// Creates @p path (which must not exist), writes @p content and fsyncs it. Throws sdk::Error.
-void writeAndSync(const fs::path& path, std::string_view content) {
-  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+void writeAndSync(const fs::path& path, std::string_view content, unsigned mode = 0644) {
+  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode)));
   if (fd.get() < 0) throw sdk::Error(fmt::format("cannot create {}: {}", path.string(), errnoText(errno)));
   std::size_t written = 0;
   while (written < content.size()) {
@@ -169,13 +169,13 @@ std::vector<std::string> reportDirectories(const fs::path& directory) {
 
 }  // namespace
 
-void writeFileAtomically(const fs::path& path, std::string_view content) {
+void writeFileAtomically(const fs::path& path, std::string_view content, unsigned mode) {
   if (path.filename().empty()) throw sdk::Error(fmt::format("cannot write {}: not a file name", path.string()));
   const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   createDirectories(parent);
   const fs::path temp = parent / ("." + path.filename().string() + std::string(kTempPrefix) + randomHex8());
   try {
-    writeAndSync(temp, content);
+    writeAndSync(temp, content, mode);
     if (::rename(temp.c_str(), path.c_str()) != 0) {
       throw sdk::Error(fmt::format("cannot write {}: {}", path.string(), errnoText(errno)));
     }

@@ -29,8 +29,10 @@ struct ReportListEntry {
 };
 
 /// Writes @p content to @p path atomically: a temporary file in the same directory, fsync, rename, fsync of
-/// the directory. Creates missing parent directories. Throws sdk::Error naming the path and the reason.
-void writeFileAtomically(const std::filesystem::path& path, std::string_view content);
+/// the directory. Creates missing parent directories. The file gets permission bits @p mode (less the umask)
+/// from its creation on, so a secret (0600) is never readable by others. Throws sdk::Error naming the path and
+/// the reason.
+void writeFileAtomically(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644);
 
 /// Reports under one directory. Threading: every method may be called from any thread; concurrent writers
 /// never collide (random id suffix), readers never see a partial report. Holds no open files between calls.
