@@ -5,7 +5,7 @@
 #     VERSION <version>                  the plugin's own version (required)
 #     SOURCES <files...>                 the plugin's sources (required)
 #     [DESCRIPTION <one line>]           shown by `accurate plugins`
-#     [PROVIDES <kinds...>]              user_classes sinks lifecycle web_auth options commands
+#     [PROVIDES <kinds...>]              user_classes sinks lifecycle web_auth change_observers options commands
 #     [OUTPUT_DIRECTORY <dir>]           where the library and <name>.plugin.json go in the build tree
 #                                        (default: ACCURATE_PLUGIN_OUTPUT_DIR, else ${CMAKE_BINARY_DIR}/plugins)
 #     [INSTALL_DESTINATION <dir>]        where `cmake --install` puts both (default: ACCURATE_PLUGIN_INSTALL_DIR,
@@ -66,7 +66,7 @@ function(accurate_add_plugin name)
   if(NOT PLUGIN_SOURCES)
     message(FATAL_ERROR "accurate_add_plugin(${name}): SOURCES is required")
   endif()
-  set(known_kinds user_classes sinks lifecycle web_auth options commands)
+  set(known_kinds user_classes sinks lifecycle web_auth change_observers options commands)
   foreach(kind IN LISTS PLUGIN_PROVIDES)
     if(NOT kind IN_LIST known_kinds)
       message(FATAL_ERROR "accurate_add_plugin(${name}): unknown PROVIDES kind '${kind}' (known: ${known_kinds})")

@@ -23,6 +23,11 @@ else
   # nginx-light's package starts a system nginx on port 80; accurate's tests start their own on free ports.
   if command -v systemctl >/dev/null 2>&1; then $sudo_cmd systemctl disable --now nginx >/dev/null 2>&1 || true; fi
   $sudo_cmd pkill -x nginx 2>/dev/null || true
+  # bind9 and graphite-carbon may start system daemons (named on port 53, carbon-cache on 2003); the tests start
+  # their own on free loopback ports, so the freshly installed system services are stopped and disabled.
+  for service in named carbon-cache; do
+    if command -v systemctl >/dev/null 2>&1; then $sudo_cmd systemctl disable --now "$service" >/dev/null 2>&1 || true; fi
+  done
 fi
 
 # npm packages exactly as locked; re-installed only when the lockfile changed since the last install.

@@ -33,11 +33,20 @@ class CollectingHost final : public sdk::Host {
 
   explicit CollectingHost(boost::json::object config) : config_(std::move(config)) {}
   const boost::json::object& config() const override { return config_; }
-  const sdk::RunSettings& settings() const override { return settings_; }
+  const sdk::RunSettings& settings() const override { return run_settings; }
   void addUserClass(sdk::UserClassSpec spec) override { classes.push_back(std::move(spec)); }
   void addSetupPhase(std::string name, SetupPhase phase) override { phases.emplace_back(std::move(name), std::move(phase)); }
-  void addSink(std::shared_ptr<sdk::StatsSink>) override { ++others; }
-  void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener>) override { ++others; }
+  void addSink(std::shared_ptr<sdk::StatsSink> sink) override {
+    sinks.push_back(std::move(sink));
+    ++others;
+  }
+  void addLifecycleListener(std::shared_ptr<sdk::LifecycleListener> listener) override {
+    listeners.push_back(std::move(listener));
+    ++others;
+  }
+  void addChangeObserver(std::shared_ptr<sdk::ChangeObserver> observer) override {
+    change_observers.push_back(std::move(observer));
+  }
   void setWebAuth(std::shared_ptr<sdk::WebAuthProvider> provider) override {
     if (web_auth) throw sdk::ConfigError("", "web auth already set");
     web_auth = std::move(provider);
@@ -46,11 +55,14 @@ class CollectingHost final : public sdk::Host {
   std::vector<sdk::UserClassSpec> classes;                   ///< registered user classes, in order
   std::vector<std::pair<std::string, SetupPhase>> phases;    ///< registered setup phases (name, body)
   std::shared_ptr<sdk::WebAuthProvider> web_auth;           ///< the web authentication provider, if one was set
+  std::vector<std::shared_ptr<sdk::StatsSink>> sinks;                ///< registered sinks, in order
+  std::vector<std::shared_ptr<sdk::LifecycleListener>> listeners;    ///< registered listeners, in order
+  std::vector<std::shared_ptr<sdk::ChangeObserver>> change_observers;///< registered change observers, in order
   int others = 0;                                            ///< sinks and listeners registered
+  sdk::RunSettings run_settings;                             ///< what settings() returns (tests may change it)
 
  private:
   boost::json::object config_;   ///< the plugin's config section
-  sdk::RunSettings settings_;    ///< default run settings
 };
 
 }  // namespace accurate::test

@@ -102,6 +102,7 @@ LoadSession::LoadSession(const config::Config& config,
   runtime::RunnerOptions options;
   for (auto& cls : registrations_.user_classes) options.classes.push_back(cls.spec);
   for (auto& phase : registrations_.setup_phases) options.setup_phases.push_back({phase.name, phase.run});
+  for (auto& observer : registrations_.change_observers) options.change_observers.push_back(observer.observer);
   options.settings = settings;
   options.arrival_rate = config.arrival_rate;
   if (!config.worker) options.shape = shapeStages(config);  // a worker's users come from its master

@@ -292,7 +292,8 @@ void Master::Impl::announce(RunState next, double now) {
 void Master::Impl::publish(double now) {
   dirty = false;
   std::shared_ptr<const sdk::StatsSnapshot> snapshot =
-      aggregator.publish(now, core.userCount(), std::string(runtime::toString(run_state)));
+      aggregator.publish(now, core.userCount(), std::string(runtime::toString(run_state)),
+                         core.connectedWorkerCount());
   {
     std::lock_guard lock(mutex);
     latest = snapshot;

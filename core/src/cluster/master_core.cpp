@@ -577,6 +577,12 @@ std::size_t MasterCore::activeWorkers() const noexcept {
       std::count_if(workers_.begin(), workers_.end(), [](const auto& w) { return isActive(w.second); }));
 }
 
+std::uint32_t MasterCore::connectedWorkerCount() const noexcept {
+  std::uint32_t count = 0;
+  for (const auto& [id, worker] : workers_) count += worker.missing ? 0 : 1;
+  return count;
+}
+
 std::vector<runtime::WorkerStatus> MasterCore::workers() const {
   std::vector<std::string> ids;
   for (const auto& [id, worker] : workers_) ids.push_back(id);

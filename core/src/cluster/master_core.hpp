@@ -76,6 +76,8 @@ class MasterCore {
   MasterState state() const noexcept { return state_; }
   /// Users the non-missing workers reported running.
   std::uint32_t userCount() const noexcept;
+  /// Workers known and not missing.
+  std::uint32_t connectedWorkerCount() const noexcept;
   /// Workers that are connected and not missing.
   std::size_t activeWorkers() const noexcept;
   /// Every known worker (missing ones included), in dispatch order.

@@ -57,6 +57,7 @@ void HostImpl::configure() {
   append(into_.setup_phases, staged_.setup_phases);
   append(into_.sinks, staged_.sinks);
   append(into_.listeners, staged_.listeners);
+  append(into_.change_observers, staged_.change_observers);
   if (staged_.web_auth) {
     into_.web_auth = std::move(staged_.web_auth);
     staged_.web_auth.reset();
@@ -98,6 +99,14 @@ void HostImpl::addLifecycleListener(std::shared_ptr<sdk::LifecycleListener> list
     throw PluginError(name(), fmt::format("plugin '{}': addLifecycleListener was given a null listener", name()));
   }
   staged_.listeners.push_back(RegisteredListener{name(), bindToLibrary(plugin_->library, std::move(listener))});
+}
+
+void HostImpl::addChangeObserver(std::shared_ptr<sdk::ChangeObserver> observer) {
+  if (!observer) {
+    throw PluginError(name(), fmt::format("plugin '{}': addChangeObserver was given a null observer", name()));
+  }
+  staged_.change_observers.push_back(
+      RegisteredChangeObserver{name(), bindToLibrary(plugin_->library, std::move(observer))});
 }
 
 void HostImpl::setWebAuth(std::shared_ptr<sdk::WebAuthProvider> provider) {

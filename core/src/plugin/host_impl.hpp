@@ -47,6 +47,8 @@ class ACCURATE_API HostImpl final : public sdk::Host {
   /// Stages the web authentication provider. Throws sdk::ConfigError when one is already set (by any plugin),
   /// PluginError for a null provider.
   void setWebAuth(std::shared_ptr<sdk::WebAuthProvider> provider) override;
+  /// Stages a change observer. Throws PluginError for a null observer.
+  void addChangeObserver(std::shared_ptr<sdk::ChangeObserver> observer) override;
 
  private:
   const std::string& name() const noexcept { return plugin_->name(); }

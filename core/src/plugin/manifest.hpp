@@ -14,8 +14,8 @@
 namespace accurate::plugin {
 
 /// The kinds of things a plugin may declare in its manifest's "provides" list.
-inline constexpr std::string_view kProvidesKinds[] = {"user_classes", "sinks",   "lifecycle",
-                                                      "web_auth",     "options", "commands"};
+inline constexpr std::string_view kProvidesKinds[] = {"user_classes", "sinks",   "lifecycle",        "web_auth",
+                                                      "options",      "commands", "change_observers"};
 
 /// A validated manifest.
 struct PluginManifest {

@@ -54,6 +54,12 @@ struct RegisteredListener {
   std::shared_ptr<sdk::LifecycleListener> listener;  ///< never null; keeps the library loaded
 };
 
+/// A change observer a plugin registered.
+struct RegisteredChangeObserver {
+  std::string plugin;                                ///< name of the registering plugin
+  std::shared_ptr<sdk::ChangeObserver> observer;     ///< never null; keeps the library loaded
+};
+
 /// The web authentication provider a plugin set.
 struct RegisteredWebAuth {
   std::string plugin;                               ///< name of the registering plugin
@@ -67,6 +73,7 @@ struct Registrations {
   std::vector<RegisteredSetupPhase> setup_phases;  ///< setup phases, to run in this order
   std::vector<RegisteredSink> sinks;               ///< metrics sinks
   std::vector<RegisteredListener> listeners;       ///< lifecycle listeners
+  std::vector<RegisteredChangeObserver> change_observers;  ///< observers of published DNS changes
   std::optional<RegisteredWebAuth> web_auth;       ///< the web authentication provider, when one was set
 };
 

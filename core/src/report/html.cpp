@@ -1,9 +1,9 @@
 #include "report/html.hpp"
 
 #include "report/console.hpp"
-#include "report/html_json.hpp"
 #include "report/json_access.hpp"
 #include "report/json_pretty.hpp"
+#include "report/html_plugin.hpp"
 #include "report/svg_chart.hpp"
 #include "report/text_format.hpp"
 
@@ -316,10 +316,7 @@ std::string pluginsHtml(const boost::json::object& report) {
   const auto* plugins = objectAt(report, "plugins");
   if (!plugins) return {};
   std::string out;
-  for (const auto& member : *plugins) {
-    out += R"(<section class="plugin"><h2>)" + e(member.key()) + "</h2>" + renderJsonHtml(member.value()) +
-           "</section>";
-  }
+  for (const auto& member : *plugins) out += renderPluginSectionHtml(member.key(), member.value());
   return out;
 }
 

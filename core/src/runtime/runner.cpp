@@ -81,6 +81,10 @@ RunEnvironment makeEnvironment(const RunnerOptions& options) {
   env.http.request_timeout = options.settings.request_timeout;
   env.http.insecure = options.settings.insecure;
   for (const sdk::UserClassSpec& spec : options.classes) env.classes.push_back(std::make_unique<ClassRuntime>(spec));
+  for (const auto& observer : options.change_observers) {
+    if (!observer) throw sdk::ConfigError("", "a change observer is null");
+    env.change_observers.push_back(observer);
+  }
   return env;
 }
 

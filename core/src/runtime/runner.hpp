@@ -29,6 +29,8 @@ namespace accurate::runtime {
 struct RunnerOptions {
   std::vector<sdk::UserClassSpec> classes;      ///< user classes to run (may be empty only if no user is started)
   std::vector<SetupPhase> setup_phases;         ///< run in order on shard 0 before each load phase
+  std::vector<std::shared_ptr<sdk::ChangeObserver>> change_observers;  ///< told of every DnsChange a user
+                                                                       ///< publishes (non-null)
   sdk::RunSettings settings;                    ///< threads (shards), host, stop_timeout, run_time, timeouts
   std::optional<double> arrival_rate;           ///< open model: task iterations per second over all users
                                                 ///< (> 0); the classes' wait times are then ignored

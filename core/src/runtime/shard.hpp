@@ -29,6 +29,7 @@ struct RunEnvironment {
   sdk::RunSettings settings;                                ///< the run's settings (host, stop timeout...)
   std::vector<std::unique_ptr<const ClassRuntime>> classes; ///< prepared user classes (stable addresses)
   http::HttpOptions http;                                   ///< HTTP client settings
+  std::vector<std::shared_ptr<sdk::ChangeObserver>> change_observers;  ///< hear UserContext::publishChange
 };
 
 /// One shard. Construction and start()/join() happen on the control side; every other method runs on the
@@ -69,6 +70,10 @@ class Shard {
   http::ShardHttp& http() noexcept { return *http_; }
   /// The run's settings.
   const sdk::RunSettings& settings() const noexcept { return env_.settings; }
+  /// The run's change observers (see UserContext::publishChange).
+  const std::vector<std::shared_ptr<sdk::ChangeObserver>>& changeObservers() const noexcept {
+    return env_.change_observers;
+  }
   /// The shard's open-model arrival queue.
   ArrivalQueue& arrivals() noexcept { return arrivals_; }
 

@@ -82,6 +82,16 @@ void User::spawnBackground(std::string what, asio::awaitable<void> work) {
   background_.spawn(std::move(what), std::move(work));
 }
 
+void User::publishChange(const sdk::DnsChange& change) {
+  for (const auto& observer : shard_.changeObservers()) {
+    try {
+      observer->onChange(change, *this);
+    } catch (const std::exception& e) {
+      recorder_.recordException(std::string("change observer: ") + e.what());
+    }
+  }
+}
+
 void User::beginStop() {
   if (stopping_) return;
   stopping_ = true;

@@ -81,6 +81,9 @@ class User final : public sdk::UserContext {
   bool stopping() const override { return stopping_; }
   boost::asio::awaitable<void> sleep(std::chrono::microseconds duration) override;
   void spawnBackground(std::string what, boost::asio::awaitable<void> work) override;
+  /// Calls every change observer of the run in turn; one that throws is recorded as an exception
+  /// ("change observer: <what>") and the others still hear the change.
+  void publishChange(const sdk::DnsChange& change) override;
 
   /// The task loop of a user of a class: make_tasks → onStart → {pick, run, wait} until stopping → onStop.
   /// @p open_model: take iterations from the shard's arrival queue instead of the class's wait time.

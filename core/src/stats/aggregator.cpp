@@ -71,7 +71,7 @@ void Aggregator::add(StatsDelta&& delta) {
 }
 
 std::shared_ptr<const sdk::StatsSnapshot> Aggregator::publish(double now, std::uint32_t users,
-                                                              const std::string& state) {
+                                                              const std::string& state, std::uint32_t workers) {
   if (!started_) {
     // No reset(): the run starts now, and the window starts empty at this moment.
     started_ = true;
@@ -94,6 +94,7 @@ std::shared_ptr<const sdk::StatsSnapshot> Aggregator::publish(double now, std::u
   snapshot->state = state;
   snapshot->users = users;
   snapshot->max_users = max_users_;
+  snapshot->workers = workers;
 
   snapshot->entries.reserve(entries_.size());
   for (const auto& [key, id] : entry_ids_) {

@@ -33,8 +33,9 @@ class Aggregator {
   /// publish period still reaches the snapshots and the report.
   void noteUsers(std::uint32_t users) noexcept { max_users_ = std::max(max_users_, users); }
   /// Builds and returns a new immutable snapshot at epoch time @p now, appends a history point and advances
-  /// the sliding window. Call about once per second.
-  std::shared_ptr<const sdk::StatsSnapshot> publish(double now, std::uint32_t users, const std::string& state);
+  /// the sliding window. Call about once per second. @p workers: the cluster master's connected workers.
+  std::shared_ptr<const sdk::StatsSnapshot> publish(double now, std::uint32_t users, const std::string& state,
+                                                    std::uint32_t workers = 0);
   /// The latest published snapshot (an empty one with state "ready" before the first publish; after reset(), an
   /// empty one that keeps the previous state and users). Safe to call from any thread.
   std::shared_ptr<const sdk::StatsSnapshot> latest() const;

@@ -6,9 +6,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json/parse.hpp>
+
 #include <array>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <random>
 #include <utility>
 
@@ -77,9 +80,38 @@ awaitable<void> followExport(std::shared_ptr<DesignateState> state, TenantPools&
 
 /// What sendWrite learnt.
 struct WriteResult {
-  bool accepted = false;  ///< expected status and an id in the body
-  std::string id;         ///< the id of the written object (or task)
+  bool accepted = false;                ///< expected status and an id in the body
+  std::string id;                       ///< the id of the written object (or task)
+  std::optional<std::uint32_t> serial;  ///< the `serial` of the body (a zone's), when it has one
 };
+
+/// The unsigned 32-bit `serial` member of a JSON object body, if any.
+std::optional<std::uint32_t> serialOf(std::string_view body) {
+  boost::system::error_code ec;
+  const boost::json::value root = boost::json::parse(body, ec);
+  const auto* object = ec ? nullptr : root.if_object();
+  const auto* serial = object ? object->if_contains("serial") : nullptr;
+  if (serial == nullptr) return std::nullopt;
+  const auto value = serial->to_number<std::int64_t>(ec);
+  if (ec || value < 0 || value > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+  return static_cast<std::uint32_t>(value);
+}
+
+/// Epoch seconds of steady time point @p t (which is in the past).
+double epochSeconds(SteadyClock::time_point t) {
+  const auto since = SteadyClock::now() - t;
+  return std::chrono::duration<double>((std::chrono::system_clock::now() - since).time_since_epoch()).count();
+}
+
+/// Tells the other plugins (e.g. digaas) that the API accepted a DNS change whose write started at @p start.
+void publishChange(sdk::UserContext& ctx, sdk::DnsChange::Type type, std::string zone, std::string name,
+                   SteadyClock::time_point start, std::string rdata = {},
+                   std::optional<std::uint32_t> serial = std::nullopt) {
+  const bool record = type == sdk::DnsChange::Type::kRecordCreate || type == sdk::DnsChange::Type::kRecordUpdate ||
+                      type == sdk::DnsChange::Type::kRecordDelete;
+  ctx.publishChange(sdk::DnsChange{type, std::move(zone), std::move(name), record ? "A" : "", std::move(rdata),
+                                   serial, epochSeconds(start)});
+}
 
 /// Sends @p request (a write) and extracts the id of what it created or changed. On a missing id, records the
 /// async failure itself. @p start is set just before the send.
@@ -97,6 +129,7 @@ awaitable<WriteResult> sendWrite(sdk::UserContext& ctx, DesignateClient& client,
     co_return result;
   }
   result.accepted = true;
+  result.serial = serialOf(response.body);
   co_return result;
 }
 
@@ -160,6 +193,7 @@ awaitable<void> DesignateUser::importZone(sdk::UserContext& ctx) {
   SteadyClock::time_point start;
   const WriteResult result = co_await sendWrite(ctx, state_->client, tenant, std::move(write), start);
   if (!result.accepted) co_return;
+  publishChange(ctx, sdk::DnsChange::Type::kZoneCreate, zone, zone, start);
   AsyncWatch watch{PollKind::kImport, PollGoal::kReady, requests::importStatus(prefix, result.id), method, async_name,
                    start, true};
   ctx.spawnBackground("import_zone status poll",
@@ -191,6 +225,7 @@ awaitable<void> DesignateUser::createDomain(sdk::UserContext& ctx) {
   const WriteResult result = co_await sendWrite(ctx, state_->client, pools.tenant(), std::move(write),
                                                 watch.write_start);
   if (!result.accepted) co_return;
+  publishChange(ctx, sdk::DnsChange::Type::kZoneCreate, zone, zone, watch.write_start);
   watch.status_request = requests::zoneStatus(prefix, result.id, PollGoal::kReady);
   ctx.spawnBackground("create_domain status poll",
                       followWrite(state_, pools, ctx, std::move(watch),
@@ -211,6 +246,7 @@ awaitable<void> DesignateUser::modifyDomain(sdk::UserContext& ctx) {
   const WriteResult result = co_await sendWrite(ctx, state_->client, pools.tenant(), std::move(write),
                                                 watch.write_start);
   if (!result.accepted) co_return;
+  publishChange(ctx, sdk::DnsChange::Type::kZoneUpdate, zone->name, zone->name, watch.write_start, {}, result.serial);
   ctx.spawnBackground("modify_domain status poll", followWrite(state_, pools, ctx, std::move(watch), {}));
 }
 
@@ -229,6 +265,7 @@ awaitable<void> DesignateUser::removeDomain(sdk::UserContext& ctx) {
     if (response.status == 0 || response.status >= 500) pools.addZoneForDelete(std::move(*zone));
     co_return;
   }
+  publishChange(ctx, sdk::DnsChange::Type::kZoneDelete, zone->name, zone->name, watch.write_start);
   ctx.spawnBackground("remove_domain status poll", followWrite(state_, pools, ctx, std::move(watch), {}));
 }
 
@@ -256,12 +293,13 @@ awaitable<void> DesignateUser::createRecord(sdk::UserContext& ctx) {
   const DataGen& gen = state_->datagen;
   const std::string prefix = state_->client.prefix(pools.tenant());
   std::string name = gen.recordName(zone->name, ctx.rng());
-  sdk::HttpRequest write =
-      requests::createRecordset(prefix, zone->id, name, state_->settings.recordset_ttl, gen.ipv4(ctx.rng()));
+  std::string ip = gen.ipv4(ctx.rng());
+  sdk::HttpRequest write = requests::createRecordset(prefix, zone->id, name, state_->settings.recordset_ttl, ip);
   AsyncWatch watch = makeWatch(PollKind::kRecordset, PollGoal::kReady, {}, write, {});
   const WriteResult result = co_await sendWrite(ctx, state_->client, pools.tenant(), std::move(write),
                                                 watch.write_start);
   if (!result.accepted) co_return;
+  publishChange(ctx, sdk::DnsChange::Type::kRecordCreate, zone->name, name, watch.write_start, std::move(ip));
   watch.status_request = requests::recordsetStatus(prefix, zone->id, result.id, PollGoal::kReady);
   RecordsetRef ref{result.id, std::move(name), zone->id, zone->name};
   ctx.spawnBackground("create_record status poll",
@@ -285,6 +323,8 @@ awaitable<void> DesignateUser::modifyRecord(sdk::UserContext& ctx) {
   const WriteResult result = co_await sendWrite(ctx, state_->client, pools.tenant(), std::move(write),
                                                 watch.write_start);
   if (!result.accepted) co_return;
+  publishChange(ctx, sdk::DnsChange::Type::kRecordUpdate, recordset->zone_name, recordset->name, watch.write_start,
+                ip);
   ctx.spawnBackground("modify_record status poll", followWrite(state_, pools, ctx, std::move(watch), {}));
 }
 
@@ -303,6 +343,7 @@ awaitable<void> DesignateUser::removeRecord(sdk::UserContext& ctx) {
     if (response.status == 0 || response.status >= 500) pools.addRecordsetForDelete(std::move(*recordset));
     co_return;
   }
+  publishChange(ctx, sdk::DnsChange::Type::kRecordDelete, recordset->zone_name, recordset->name, watch.write_start);
   ctx.spawnBackground("remove_record status poll", followWrite(state_, pools, ctx, std::move(watch), {}));
 }
 

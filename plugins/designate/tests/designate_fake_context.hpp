@@ -300,6 +300,8 @@ class FakeContext final : public sdk::UserContext {
                           }));
   }
 
+  void publishChange(const sdk::DnsChange& change) override { changes.push_back(change); }
+
   /// Background works started and not finished yet.
   std::size_t backgroundRunning() const noexcept { return background_started - background_finished; }
   /// Cancels every running background work (terminal cancellation), as the runner does after the stop timeout.
@@ -319,6 +321,7 @@ class FakeContext final : public sdk::UserContext {
   std::vector<std::chrono::microseconds> sleeps;  ///< every sleep() duration, in order
   std::size_t background_started = 0;       ///< spawnBackground calls
   std::size_t background_finished = 0;      ///< background works that ended (any way)
+  std::vector<sdk::DnsChange> changes;      ///< every change published, in order
 
   static bool isCancellation(const std::exception_ptr& e) {
     try {

@@ -329,6 +329,72 @@ TEST_F(DesignateUserTest, RemoveRecordTakesFromTheDeletePoolAndEndsOn404) {
   EXPECT_EQ(pools().sizes().recordsets_for_delete, 0u);
 }
 
+TEST_F(DesignateUserTest, EveryAcceptedWritePublishesItsDnsChangeWithTheWritesStartTime) {
+  pools().addZoneForGet({"zm", "m.accurate.test."});
+  pools().addZoneForDelete({"zd", "d.accurate.test."});
+  pools().addRecordsetForGet({"rsm", "r.m.accurate.test.", "zm", "m.accurate.test."});
+  pools().addRecordsetForDelete({"rsd", "x.m.accurate.test.", "zm", "m.accurate.test."});
+  ctx_.client.handle([](const sdk::HttpRequest& r) -> std::optional<sdk::HttpResponse> {
+    if (r.method == "PATCH") return respond(202, R"({"id": "zm", "status": "PENDING", "serial": 1795599774})");
+    if (r.method == "GET" && r.target.find("recordsets/rsd") != std::string::npos) return respond(404, "{}");
+    if (r.method == "GET" && r.target == "/v2/zones/zd") return respond(404, "{}");
+    if (r.method != "GET") return respond(r.method == "POST" && r.target.ends_with("recordsets") ? 201 : 202,
+                                          R"({"id": "new", "status": "PENDING"})");
+    return respond(200, R"({"id": "x", "status": "ACTIVE"})");
+  });
+  const double before = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  run(user_.createDomain(ctx_));
+  run(user_.modifyDomain(ctx_));
+  run(user_.removeDomain(ctx_));
+  run(user_.createRecord(ctx_));
+  run(user_.modifyRecord(ctx_));
+  run(user_.removeRecord(ctx_));
+  const double after = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+
+  using T = sdk::DnsChange::Type;
+  const auto& changes = ctx_.changes;
+  ASSERT_EQ(changes.size(), 6u);
+  EXPECT_EQ(changes[0].type, T::kZoneCreate);
+  EXPECT_EQ(changes[0].name, changes[0].zone);
+  EXPECT_TRUE(changes[0].name.ends_with(".accurate.test.")) << changes[0].name;
+  EXPECT_EQ(changes[1].type, T::kZoneUpdate);
+  EXPECT_EQ(changes[1].name, "m.accurate.test.");
+  EXPECT_EQ(changes[1].serial, std::optional<std::uint32_t>(1795599774u)) << "the serial of the PATCH response";
+  EXPECT_EQ(changes[2].type, T::kZoneDelete);
+  EXPECT_EQ(changes[2].name, "d.accurate.test.");
+  EXPECT_EQ(changes[3].type, T::kRecordCreate);
+  EXPECT_EQ(changes[3].zone, "m.accurate.test.");
+  EXPECT_TRUE(changes[3].name.ends_with(".m.accurate.test.")) << changes[3].name;
+  EXPECT_EQ(changes[3].rdatatype, "A");
+  EXPECT_EQ(changes[4].type, T::kRecordUpdate);
+  EXPECT_EQ(changes[4].name, "r.m.accurate.test.");
+  EXPECT_EQ(changes[5].type, T::kRecordDelete);
+  // The delete pool holds x.m and the recordset created above: either may be removed.
+  EXPECT_TRUE(changes[5].name == "x.m.accurate.test." || changes[5].name == changes[3].name) << changes[5].name;
+  EXPECT_EQ(changes[5].rdata, "") << "a recordset delete removes every A record at the name";
+  for (const auto& sent : ctx_.client.sent) {
+    if (sent.method == "POST" && sent.target.ends_with("/recordsets")) {
+      EXPECT_EQ(boost::json::parse(sent.body).at("records").at(0).as_string(), changes[3].rdata);
+    }
+    if (sent.method == "PUT") {
+      EXPECT_EQ(boost::json::parse(sent.body).at("records").at(0).as_string(), changes[4].rdata);
+    }
+  }
+  for (const auto& change : changes) {
+    EXPECT_GE(change.start_time, before - 0.01);
+    EXPECT_LE(change.start_time, after + 0.01);
+  }
+}
+
+TEST_F(DesignateUserTest, ARefusedWritePublishesNoChange) {
+  pools().addZoneForDelete({"zdel", "del.accurate.test."});
+  ctx_.client.replyTo(onExact("DELETE", "/v2/zones/zdel"), respond(503, "unavailable"));
+  ctx_.client.replyTo(onExact("POST", "/v2/zones"), respond(400, R"({"code": 400})"));
+  run(user_.removeDomain(ctx_));
+  run(user_.createDomain(ctx_));
+  EXPECT_TRUE(ctx_.changes.empty());
+}
+
 TEST_F(DesignateUserTest, FailedDeleteFromAServerFaultPutsTheZoneBack) {
   pools().addZoneForDelete({"zdel", "del.accurate.test."});
   ctx_.client.replyTo(onExact("DELETE", "/v2/zones/zdel"), respond(503, "unavailable"));

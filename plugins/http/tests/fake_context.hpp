@@ -56,6 +56,7 @@ class FakeContext final : public sdk::UserContext {
   void spawnBackground(std::string, boost::asio::awaitable<void>) override {
     throw std::logic_error("not used by the http plugin");
   }
+  void publishChange(const sdk::DnsChange&) override { throw std::logic_error("not used by the http plugin"); }
 
   RecordingClient client;  ///< the user's client
 

@@ -44,6 +44,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_udp_port() -> int:
+    """A UDP port on 127.0.0.1 that nothing listens on (a query there gets ICMP port unreachable)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
     """Polls predicate() until it is true or timeout seconds pass."""
     deadline = time.monotonic() + timeout

@@ -94,7 +94,7 @@ TEST(ParseCommandLine, RefusesAPluginOptionThatTakesACoreFlag) {
 TEST(ParseCommandLine, RecognisesHelpAndVersion) {
   EXPECT_TRUE(parseCommandLine({"-h"}, {}).help);
   EXPECT_TRUE(parseCommandLine({"--version"}, {}).version);
-  EXPECT_EQ(versionText(), "accurate 0.1.0 (plugin ABI 1.1)");
+  EXPECT_EQ(versionText(), "accurate 0.1.0 (plugin ABI 1.2)");
 }
 
 TEST(HelpText, ListsCoreOptionsPluginOptionsByPluginAndCommands) {

@@ -41,7 +41,7 @@ TEST(Loader, ReturnsErrorWhenPluginAbiMajorDiffers) {
 
 TEST(Loader, ReturnsErrorWhenPluginAbiMinorIsNewerThanHost) {
   EXPECT_EQ(loadError(fixtureManifest("test_abi_minor")),
-            "plugin 'test_abi_minor': ABI minor 2 is newer than host ABI minor 1 — rebuild the plugin against "
+            "plugin 'test_abi_minor': ABI minor 3 is newer than host ABI minor 2 — rebuild the plugin against "
             "accurate 0.1.0 or upgrade accurate");
 }
 

@@ -90,7 +90,7 @@ TEST(Manifest, RefusesAnUnknownProvidesKind) {
   EXPECT_EQ(parseError(R"({"name": "a", "version": "1", "library": "l.so", "abi": {"major": 1, "minor": 0},
                            "provides": ["sinks", "teleport"]})"),
             "manifest /plugins/x.plugin.json: unknown kind 'teleport' in \"provides\" (known: user_classes, sinks, "
-            "lifecycle, web_auth, options, commands)");
+            "lifecycle, web_auth, options, commands, change_observers)");
 }
 
 TEST(Manifest, ReportsAnUnreadableFile) {

@@ -117,6 +117,9 @@ class TestUserContext : public sdk::UserContext {
   void spawnBackground(std::string, boost::asio::awaitable<void> work) override {
     boost::asio::co_spawn(io_, std::move(work), boost::asio::detached);
   }
+  void publishChange(const sdk::DnsChange& change) override { changes.push_back(change); }
+
+  std::vector<sdk::DnsChange> changes;  ///< every change published through this context
 
   RecordingStats& recorded() { return stats_; }
 

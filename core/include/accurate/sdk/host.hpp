@@ -4,6 +4,7 @@
 /// registration of what the plugin provides.
 
 #include <accurate/sdk/auth.hpp>
+#include <accurate/sdk/changes.hpp>
 #include <accurate/sdk/lifecycle.hpp>
 #include <accurate/sdk/sink.hpp>
 #include <accurate/sdk/task.hpp>
@@ -99,6 +100,8 @@ class Host {
   virtual void addLifecycleListener(std::shared_ptr<LifecycleListener> listener) = 0;
   /// Sets the web authentication provider (at most one per run; a second throws ConfigError).
   virtual void setWebAuth(std::shared_ptr<WebAuthProvider> provider) = 0;
+  /// Registers an observer of the DNS changes users publish (see changes.hpp). Since ABI 1.2.
+  virtual void addChangeObserver(std::shared_ptr<ChangeObserver> observer) = 0;
 };
 
 }  // namespace accurate::sdk

@@ -144,6 +144,7 @@ struct StatsSnapshot {
   std::string state;                       ///< runner state: ready, setup, spawning, running, stopping, stopped
   std::uint32_t users = 0;                 ///< users running now
   std::uint32_t max_users = 0;             ///< peak users since start_time
+  std::uint32_t workers = 0;               ///< cluster master: workers connected and not missing; 0 elsewhere
   std::vector<EntryStats> entries;         ///< one per (method, name), sorted by name then method
   EntryStats total;                        ///< aggregate of all entries (name "Aggregated")
   std::vector<ErrorCount> errors;          ///< failures grouped, most frequent first

@@ -3,6 +3,7 @@
 /// Simulated users: the per-user context the core provides, the per-user task instance a plugin provides,
 /// weighted task trees, wait times and user classes.
 
+#include <accurate/sdk/changes.hpp>
 #include <accurate/sdk/random.hpp>
 #include <accurate/sdk/http.hpp>
 #include <accurate/sdk/stats.hpp>
@@ -51,6 +52,9 @@ class UserContext {
   /// shard, its exceptions are recorded as task crashes, and the runner cancels it after the stop timeout and
   /// joins it before the user is destroyed. @p what names it in error messages.
   virtual void spawnBackground(std::string what, boost::asio::awaitable<void> work) = 0;
+  /// Tells every registered ChangeObserver (of any plugin) about @p change, synchronously, on this thread.
+  /// Observers only start background work of this user, so the call returns at once. Since ABI 1.2.
+  virtual void publishChange(const DnsChange& change) = 0;
 };
 
 /// Per-user task state a plugin defines (one instance per simulated user, so it needs no locks).

@@ -25,7 +25,7 @@ namespace accurate::sdk {
 /// Plugin ABI major version: a plugin built for another major is refused.
 inline constexpr std::uint32_t kAbiMajor = 1;
 /// Plugin ABI minor version: a plugin built for a newer minor than the host's is refused.
-inline constexpr std::uint32_t kAbiMinor = 1;
+inline constexpr std::uint32_t kAbiMinor = 2;
 /// Version of the SDK (and of accurate itself).
 inline constexpr const char* kSdkVersion = "0.1.0";
 

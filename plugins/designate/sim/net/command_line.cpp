@@ -1,7 +1,6 @@
 #include "net/command_line.hpp"
 
-#include "net/dns_message.hpp"
-
+#include <accurate/dns/message.hpp>
 #include <accurate/sdk/config.hpp>
 #include <accurate/sdk/errors.hpp>
 

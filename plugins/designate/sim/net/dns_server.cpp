@@ -1,8 +1,8 @@
 #include "net/dns_server.hpp"
 
 #include "net/deadline_sweeper.hpp"
-#include "net/dns_message.hpp"
 
+#include <accurate/dns/message.hpp>
 #include <accurate/sdk/errors.hpp>
 
 #include <boost/asio/as_tuple.hpp>

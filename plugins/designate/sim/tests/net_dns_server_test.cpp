@@ -1,6 +1,7 @@
-#include "net/dns_message.hpp"
 #include "net/dns_server.hpp"
 #include "net_test_util.hpp"
+
+#include <accurate/dns/message.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "net/dns_wire.hpp"
+#include "wire.hpp"
 
 #include <algorithm>
 
-namespace accurate::designate_sim::dns::wire {
+namespace accurate::dns::wire {
 namespace {
 
 constexpr std::size_t kMaxNameOctets = 255;
@@ -146,4 +146,4 @@ void appendLabel(std::string& out, std::span<const std::uint8_t> label) {
   out.push_back('.');
 }
 
-}  // namespace accurate::designate_sim::dns::wire
+}  // namespace accurate::dns::wire

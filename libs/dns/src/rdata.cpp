@@ -1,5 +1,5 @@
-// Record data of the DNS codec: wire form <-> presentation form, per type (see dns_message.hpp for the formats).
-#include "net/dns_wire.hpp"
+// Record data of the DNS codec: wire form <-> presentation form, per type (see message.hpp for the formats).
+#include "wire.hpp"
 
 #include <accurate/sdk/errors.hpp>
 
@@ -9,7 +9,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace accurate::designate_sim::dns::wire {
+namespace accurate::dns::wire {
 namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
@@ -351,24 +351,47 @@ void writeRdata(Writer& writer, std::uint16_t type, std::string_view data, std::
   }
 }
 
+}  // namespace accurate::dns::wire
+
+namespace accurate::dns {
+namespace {
+
+struct TypeMnemonic {
+  std::uint16_t type;     ///< the type number
+  std::string_view name;  ///< its mnemonic (upper case)
+};
+
+constexpr TypeMnemonic kMnemonics[] = {
+    {kTypeA, "A"},         {kTypeNs, "NS"},     {kTypeCname, "CNAME"}, {kTypeSoa, "SOA"},   {kTypePtr, "PTR"},
+    {kTypeMx, "MX"},       {kTypeTxt, "TXT"},   {kTypeAaaa, "AAAA"},   {kTypeSrv, "SRV"},   {kTypeNaptr, "NAPTR"},
+    {kTypeOpt, "OPT"},     {kTypeSshfp, "SSHFP"}, {kTypeSpf, "SPF"},   {kTypeIxfr, "IXFR"}, {kTypeAxfr, "AXFR"},
+    {kTypeAny, "ANY"},     {kTypeCaa, "CAA"},
+};
+
+}  // namespace
+
 std::string typeName(std::uint16_t type) {
-  switch (type) {
-    case kTypeA: return "A";
-    case kTypeNs: return "NS";
-    case kTypeCname: return "CNAME";
-    case kTypeSoa: return "SOA";
-    case kTypePtr: return "PTR";
-    case kTypeMx: return "MX";
-    case kTypeTxt: return "TXT";
-    case kTypeAaaa: return "AAAA";
-    case kTypeSrv: return "SRV";
-    case kTypeNaptr: return "NAPTR";
-    case kTypeOpt: return "OPT";
-    case kTypeSshfp: return "SSHFP";
-    case kTypeSpf: return "SPF";
-    case kTypeCaa: return "CAA";
-    default: return "TYPE" + std::to_string(type);
+  for (const auto& entry : kMnemonics) {
+    if (entry.type == type) return std::string(entry.name);
   }
+  return "TYPE" + std::to_string(type);
 }
 
-}  // namespace accurate::designate_sim::dns::wire
+std::optional<std::uint16_t> typeFromName(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  for (const auto& entry : kMnemonics) {
+    if (entry.name == upper) return entry.type;
+  }
+  const std::string_view view(upper);
+  if (view.size() <= 4 || view.substr(0, 4) != "TYPE") return std::nullopt;
+  const std::string_view digits = view.substr(4);
+  std::uint16_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.front() == '+') return std::nullopt;
+  return value;
+}
+
+}  // namespace accurate::dns

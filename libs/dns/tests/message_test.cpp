@@ -1,5 +1,5 @@
-#include "net/dns_message.hpp"
-#include "net_dns_print.hpp"
+#include <accurate/dns/message.hpp>
+#include "dns_print.hpp"
 
 #include <accurate/sdk/errors.hpp>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace accurate::designate_sim::dns {
+namespace accurate::dns {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -318,5 +318,33 @@ TEST(DnsMessage, ErrorMessagesAreReadable) {
   EXPECT_EQ(make_error_code(DecodeErrc::kBadPointer).message(), "DNS compression pointer does not point backwards");
 }
 
+TEST(DnsMessage, NamesTypesBothWays) {
+  for (const char* name : {"A", "AAAA", "NS", "CNAME", "SOA", "MX", "TXT", "SRV", "PTR", "NAPTR", "SSHFP", "SPF", "CAA",
+                           "OPT", "IXFR", "AXFR", "ANY"}) {
+    const auto type = typeFromName(name);
+    ASSERT_TRUE(type) << name;
+    EXPECT_EQ(typeName(*type), name);
+  }
+  EXPECT_EQ(typeFromName("aaaa"), kTypeAaaa);
+  EXPECT_EQ(typeFromName("Soa"), kTypeSoa);
+  EXPECT_EQ(typeFromName("TYPE65280"), 65280);
+  EXPECT_EQ(typeFromName("type1"), kTypeA);
+  EXPECT_EQ(typeName(65280), "TYPE65280");
+  for (const char* bad : {"", "B", "TYPE", "TYPE65536", "TYPE-1", "TYPE+1", "TYPE1x", " A", "A "}) {
+    EXPECT_FALSE(typeFromName(bad)) << '"' << bad << '"';
+  }
+}
+
+TEST(DnsMessage, MakesAQueryWithOneQuestion) {
+  const Message query = makeQuery(77, "x.test.", kTypeSoa);
+  EXPECT_EQ(query.header.id, 77);
+  EXPECT_FALSE(query.header.qr);
+  EXPECT_FALSE(query.header.rd);
+  EXPECT_EQ(query.header.opcode, kOpcodeQuery);
+  EXPECT_EQ(query.questions, (std::vector<Question>{{"x.test.", kTypeSoa, kClassIn}}));
+  EXPECT_TRUE(query.answers.empty() && query.authority.empty() && query.additional.empty());
+  EXPECT_TRUE(makeQuery(1, "x.test.", kTypeA, true).header.rd);
+}
+
 }  // namespace
-}  // namespace accurate::designate_sim::dns
+}  // namespace accurate::dns

@@ -1,5 +1,5 @@
 #pragma once
-/// @file dns_message.hpp
+/// @file message.hpp
 /// A DNS message codec (RFC 1035; generic rdata per RFC 3597; the EDNS OPT record of RFC 6891 as an ordinary
 /// record). Decodes and encodes queries and responses alike. Names and rdata are in presentation form:
 /// names absolute with a trailing dot ("www.example.test.", root "."), case kept as received, special bytes
@@ -23,7 +23,7 @@
 #include <system_error>
 #include <vector>
 
-namespace accurate::designate_sim::dns {
+namespace accurate::dns {
 
 /// Record types the codec knows by name (others travel as generic rdata).
 inline constexpr std::uint16_t kTypeA = 1;
@@ -154,7 +154,19 @@ std::optional<std::uint16_t> ednsPayloadSize(const Message& message) noexcept;
 /// Lower-cases ASCII letters (DNS names compare case-insensitively).
 std::string toLowerAscii(std::string_view text);
 
-}  // namespace accurate::designate_sim::dns
+/// A type's mnemonic ("A", "SOA", ...; every kType* constant above except IXFR/AXFR/ANY has one) or the
+/// RFC 3597 form "TYPE<n>" for the others.
+std::string typeName(std::uint16_t type);
+
+/// The inverse of typeName: a mnemonic of typeName (any letter case, also "IXFR", "AXFR", "ANY") or "TYPE<n>"
+/// (n in 0..65535); nullopt for anything else.
+std::optional<std::uint16_t> typeFromName(std::string_view name);
+
+/// A query message: header id @p id, opcode QUERY, RD = @p recursion_desired, one question (@p name, @p type,
+/// class IN), no EDNS record.
+Message makeQuery(std::uint16_t id, std::string name, std::uint16_t type, bool recursion_desired = false);
+
+}  // namespace accurate::dns
 
 template <>
-struct boost::system::is_error_code_enum<accurate::designate_sim::dns::DecodeErrc> : std::true_type {};
+struct boost::system::is_error_code_enum<accurate::dns::DecodeErrc> : std::true_type {};

@@ -1,9 +1,9 @@
 #pragma once
-/// @file dns_wire.hpp
-/// Internals of the DNS codec (dns_message.cpp, dns_wire.cpp, dns_rdata.cpp): a bounds-checked reader and a
+/// @file wire.hpp
+/// Internals of the DNS codec (message.cpp, wire.cpp, rdata.cpp): a bounds-checked reader and a
 /// compressing writer of wire data, label escaping, and the per-type rdata conversions. Not part of the public API.
 
-#include "net/dns_message.hpp"
+#include <accurate/dns/message.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace accurate::designate_sim::dns::wire {
+namespace accurate::dns::wire {
 
 /// Reads wire data with every length checked. Errors are sticky: after the first one every read fails.
 class Reader {
@@ -73,7 +73,5 @@ void appendLabel(std::string& out, std::span<const std::uint8_t> label);
 bool readRdata(Reader& reader, std::uint16_t type, std::uint16_t length, std::string& out);
 /// Encodes presentation rdata of @p type. @throws sdk::Error with @p what (the record) in the message.
 void writeRdata(Writer& writer, std::uint16_t type, std::string_view data, std::string_view what);
-/// A type's mnemonic ("A", "SOA", ...) or "TYPE<n>".
-std::string typeName(std::uint16_t type);
 
-}  // namespace accurate::designate_sim::dns::wire
+}  // namespace accurate::dns::wire

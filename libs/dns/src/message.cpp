@@ -1,13 +1,13 @@
-#include "net/dns_message.hpp"
+#include <accurate/dns/message.hpp>
 
-#include "net/dns_wire.hpp"
+#include "wire.hpp"
 
 #include <accurate/sdk/errors.hpp>
 
 #include <algorithm>
 #include <cctype>
 
-namespace accurate::designate_sim::dns {
+namespace accurate::dns {
 namespace {
 
 class DecodeCategory final : public boost::system::error_category {
@@ -82,7 +82,7 @@ void writeHeader(wire::Writer& writer, const Header& header, std::size_t qd, std
 }
 
 void writeRecord(wire::Writer& writer, const ResourceRecord& record) {
-  const auto what = [&] { return "DNS record \"" + record.name + "\" " + wire::typeName(record.type); };
+  const auto what = [&] { return "DNS record \"" + record.name + "\" " + typeName(record.type); };
   std::vector<std::uint8_t> owner;
   try {
     owner = nameToWire(record.name);
@@ -231,6 +231,15 @@ std::optional<std::uint16_t> ednsPayloadSize(const Message& message) noexcept {
   return std::nullopt;
 }
 
+Message makeQuery(std::uint16_t id, std::string name, std::uint16_t type, bool recursion_desired) {
+  Message query;
+  query.header.id = id;
+  query.header.opcode = kOpcodeQuery;
+  query.header.rd = recursion_desired;
+  query.questions.push_back(Question{std::move(name), type, kClassIn});
+  return query;
+}
+
 std::string toLowerAscii(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
@@ -239,4 +248,4 @@ std::string toLowerAscii(std::string_view text) {
   return out;
 }
 
-}  // namespace accurate::designate_sim::dns
+}  // namespace accurate::dns

@@ -1,12 +1,12 @@
 #pragma once
-/// @file net_dns_print.hpp
+/// @file dns_print.hpp
 /// Readable GoogleTest output for DNS messages (instead of a byte dump when an equality check fails).
 
-#include "net/dns_message.hpp"
+#include <accurate/dns/message.hpp>
 
 #include <ostream>
 
-namespace accurate::designate_sim::dns {
+namespace accurate::dns {
 
 inline void PrintTo(const Message& message, std::ostream* out) {
   const Header& h = message.header;
@@ -25,4 +25,4 @@ inline void PrintTo(const Message& message, std::ostream* out) {
   *out << "}";
 }
 
-}  // namespace accurate::designate_sim::dns
+}  // namespace accurate::dns
