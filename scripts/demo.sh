@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job: start the Designate simulator (build/designate-sim) on 127.0.0.1, prepare tenant data
-# with `accurate designate prepare`, run `accurate --plugins designate` headless for about 30 s with the original
-# tool's weights, print the summary and the report path, stop the simulator.   Usage: scripts/demo.sh BUILD_DIR
+# with `accurate designate prepare`, run `accurate --plugins designate,digaas` headless for about 30 s with the
+# original tool's weights (the digaas plugin times every change's propagation to the simulator's DNS side), print
+# the summary and the report path, stop the simulator.   Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-$root/build}
@@ -23,13 +24,14 @@ if [[ ! -s $work/ports.json ]]; then
   echo "demo: designate-sim did not start:" >&2; cat "$work/sim.log" >&2; exit 1
 fi
 port=$(sed -E 's/.*"http_port": *([0-9]+).*/\1/' "$work/ports.json")
+dns_port=$(sed -E 's/.*"dns_port": *([0-9]+).*/\1/' "$work/ports.json")
 url="http://127.0.0.1:$port"
 echo "demo: $(head -1 "$work/sim.log")"
 
 "$build_dir/accurate" designate prepare --plugins designate -f "$root/scripts/demo.jsonc" -H "$url"
 set +e
-"$build_dir/accurate" --plugins designate -f "$root/scripts/demo.jsonc" -H "$url" --headless \
-  --reports-dir "$root/reports"
+"$build_dir/accurate" --plugins designate,digaas -f "$root/scripts/demo.jsonc" -H "$url" --headless \
+  --digaas-nameservers "127.0.0.1:$dns_port" --digaas-interval 0.2 --reports-dir "$root/reports"
 code=$?
 set -e
 echo "demo: accurate exited with $code (the report's path is logged above; ./build/accurate report list shows all)"

@@ -26,7 +26,8 @@ int runHeadless(const config::Config& config, LoadSession& session, std::FILE* c
       spdlog::info("{} received: stopping (users finish their current task; Ctrl-C again to hurry)",
                    signal == SIGINT ? "SIGINT" : "SIGTERM");
     else
-      spdlog::warn("stopping already; waiting for users to finish");
+      spdlog::warn("stopping already; waiting for users to finish (plugins cut their end-of-test work short)");
+    if (count > 1) session.hurryListeners();
     session.control().stop();
     giving_up.store(true);
   });

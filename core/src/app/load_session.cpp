@@ -169,6 +169,16 @@ std::optional<FinishedTest> LoadSession::nextFinished(std::chrono::milliseconds 
   return test;
 }
 
+void LoadSession::hurryListeners() {
+  for (auto& listener : registrations_.listeners) {
+    try {
+      listener.listener->onStopHurried();
+    } catch (const std::exception& e) {
+      spdlog::warn("plugin '{}': onStopHurried failed: {}", listener.plugin, e.what());
+    }
+  }
+}
+
 TestOutcome LoadSession::finish(const FinishedTest& test) {
   const sdk::StatsSnapshot& snapshot = *test.snapshot;
   report::ReportMeta meta;

@@ -72,6 +72,8 @@ class LoadSession {
   /// the --csv/--html/--json outputs, prints the summary. A worker persists no report (its master does) and
   /// writes only the outputs asked for. Throws sdk::Error when the report cannot be written.
   TestOutcome finish(const FinishedTest& test);
+  /// Tells every lifecycle listener to cut its onTestStop short (a second stop signal). Any thread.
+  void hurryListeners();
 
  private:
   void onState(runtime::RunState state);

@@ -160,6 +160,7 @@ int runWithWebUi(const config::Config& config, LoadSession& session, std::FILE* 
   SignalWatch signals([&](int signal, int count) {
     if (count == 1)
       spdlog::info("{} received: stopping the test if one runs, then quitting", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    if (count > 1) session.hurryListeners();
     quitting = true;
     session.control().quit();  // stops a running test; later commands are refused
   });

@@ -79,6 +79,9 @@ class ReportListener final : public sdk::LifecycleListener {
   void onTestStop(const sdk::StatsSnapshot& final_snapshot) override {
     if (reporter_) reporter_->onTestStop(final_snapshot);
   }
+  void onStopHurried() override {
+    if (reporter_) reporter_->cancel();
+  }
   boost::json::value reportSection(const sdk::StatsSnapshot& final_snapshot) override {
     boost::json::object section;
     if (settings_->poll) section = timeline_->section(final_snapshot);

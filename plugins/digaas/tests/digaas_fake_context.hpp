@@ -5,6 +5,8 @@
 // The FakeContext and the server must outlive every run of their io_context.
 
 #include <accurate/dns/message.hpp>
+#include "fake_recorder.hpp"
+
 #include <accurate/sdk/host.hpp>
 #include <accurate/sdk/random.hpp>
 #include <accurate/sdk/task.hpp>
@@ -32,33 +34,8 @@
 
 namespace accurate::digaas::test {
 
-/// One recorded sample (owning copies of the views).
-struct RecordedSample {
-  std::string method;                 ///< sample method
-  std::string name;                   ///< sample name
-  std::uint64_t response_time_us = 0; ///< response time in µs
-  std::string error;                  ///< "" for a success
-};
-
-/// A StatsRecorder that keeps everything.
-class FakeRecorder final : public sdk::StatsRecorder {
- public:
-  void record(const sdk::Sample& sample) override {
-    samples.push_back({std::string(sample.method), std::string(sample.name), sample.response_time_us,
-                       std::string(sample.error)});
-  }
-  void recordException(std::string_view message) override { exceptions.emplace_back(message); }
-  void count(std::string_view counter, std::uint64_t n) override { counters[std::string(counter)] += n; }
-  /// Value of counter @p name (0 when never counted).
-  std::uint64_t counter(const std::string& name) const {
-    const auto found = counters.find(name);
-    return found == counters.end() ? 0 : found->second;
-  }
-
-  std::vector<RecordedSample> samples;            ///< every sample, in order
-  std::vector<std::string> exceptions;            ///< every recorded exception message
-  std::map<std::string, std::uint64_t> counters;  ///< counters by name
-};
+using accurate::test::FakeRecorder;
+using accurate::test::RecordedSample;
 
 /// An HttpClient the poller must never use.
 class NoHttp final : public sdk::HttpClient {

@@ -1,5 +1,6 @@
 #include "report/html.hpp"
 #include "report/html_json.hpp"
+#include "report/html_plugin.hpp"
 #include "report/svg_chart.hpp"
 #include "report_fixture.hpp"
 
@@ -115,6 +116,32 @@ TEST(HtmlJson, ShowsOnlyWellFormedImageDataUrisAsImages) {
   EXPECT_EQ(bad.find("<script"), std::string::npos);
   const std::string remote = renderJsonHtml(boost::json::value("https://example.com/plot.png"));
   EXPECT_EQ(remote.find("<img"), std::string::npos);
+}
+
+TEST(HtmlPluginSection, RendersSummaryTablesChartsAndTheRestAsTheWebPageDoes) {
+  const auto section = boost::json::parse(R"json({
+      "summary": {"propagations": 12, "p50 (s)": 0.71},
+      "tables": [{"title": "By <type>", "columns": ["type", "p50 (s)"], "rows": [["ZONE_CREATE", 0.7], ["X", null]]}],
+      "charts": [{"title": "Propagation", "unit": "s", "x": [100, 101, 102],
+                  "series": [{"name": "ZONE_CREATE", "values": [0.7, null, 0.8]}]}],
+      "service": {"status": "missing", "reason": "connection refused"}})json");
+  const std::string html = renderPluginSectionHtml("digaas", section);
+  EXPECT_NE(html.find("<h2>digaas</h2>"), std::string::npos);
+  EXPECT_NE(html.find("propagations"), std::string::npos);
+  EXPECT_NE(html.find("<h3>By &lt;type&gt;</h3>"), std::string::npos) << "table titles are escaped";
+  EXPECT_NE(html.find("<th>p50 (s)</th>"), std::string::npos);
+  EXPECT_NE(html.find("ZONE_CREATE</td>"), std::string::npos);
+  EXPECT_EQ(occurrences(html, "<svg"), 1u);
+  EXPECT_NE(html.find("<polyline"), std::string::npos) << "the two non-null points make a line";
+  EXPECT_NE(html.find("connection refused"), std::string::npos) << "other keys are rendered generically";
+}
+
+TEST(HtmlPluginSection, MalformedConventionsFallBackToGenericRendering) {
+  const auto section = boost::json::parse(R"({"tables": [{"title": "t"}, 3], "charts": [{"x": 1}], "summary": 5})");
+  const std::string html = renderPluginSectionHtml("p", section);
+  EXPECT_EQ(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("</section>"), std::string::npos);
+  EXPECT_NE(renderPluginSectionHtml("p", boost::json::value(nullptr)).find("</section>"), std::string::npos);
 }
 
 TEST(SvgChart, ReducesLongSeriesToAtMostTwoPointsPerPixelColumnKeepingPeaks) {

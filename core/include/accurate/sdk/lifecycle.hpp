@@ -27,6 +27,11 @@ class LifecycleListener {
   virtual void onTestStart(const TestStartInfo&) {}
   /// The test stopped; @p final_snapshot is the last snapshot of the load phase.
   virtual void onTestStop(const StatsSnapshot& final_snapshot) { (void)final_snapshot; }
+  /// The user asked again to stop (a second Ctrl-C or SIGTERM) while onTestStop may be running: make it return
+  /// within about a second, leaving out what it could not finish (its report section should say so).
+  /// Threading: called from the signal thread, possibly while onTestStop runs on the control thread; must be
+  /// thread-safe and must not block. Since ABI 1.2.
+  virtual void onStopHurried() {}
   /// The section this listener adds to report.json under `plugins.<plugin name>`; null for none.
   virtual boost::json::value reportSection(const StatsSnapshot& final_snapshot) {
     (void)final_snapshot;
